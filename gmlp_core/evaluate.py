@@ -1,0 +1,102 @@
+"""Top-k accuracy, per-class accuracy and confusion matrix; `python -m gmlp_core.evaluate`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import dataclass
+
+import torch
+
+from .checkpoints import CheckpointError, load_checkpoint
+from .data import DataError, ImageSet, load_image_folder, normalize
+
+
+@dataclass
+class EvalResult:
+    """topk[k-1] = top-k accuracy (fraction); confusion[true][predicted] = count."""
+
+    topk: list[float]
+    n: int
+    per_class: dict[str, float]
+    confusion: list[list[int]]
+
+    def as_json(self) -> dict:
+        out = {f"top{k + 1}": acc for k, acc in enumerate(self.topk)}
+        out.update(n=self.n, per_class=self.per_class, confusion=self.confusion)
+        return out
+
+
+def topk_correct(logits: torch.Tensor, labels: torch.Tensor, max_k: int = 5) -> torch.Tensor:
+    """logits: (b, classes), labels: (b,) -> (max_k,) counts: [k-1] = samples whose label is in the top k."""
+    k = min(max_k, logits.shape[1])
+    ranked = logits.topk(k, dim=1).indices
+    hit_rank = (ranked == labels[:, None]).float()  # at most one hit per row
+    counts = hit_rank.cumsum(dim=1).sum(dim=0)
+    if k < max_k:
+        counts = torch.cat([counts, counts[-1:].expand(max_k - k)])
+    return counts
+
+
+def topk_accuracy(logits: torch.Tensor, labels: torch.Tensor, max_k: int = 5) -> list[float]:
+    """Fractions for k = 1..max_k; non-decreasing in k."""
+    return (topk_correct(logits, labels, max_k) / max(len(labels), 1)).tolist()
+
+
+@torch.inference_mode()
+def predict_logits(model, data: ImageSet, mean, std, batch_size: int = 500, tta_flip: bool = False) -> torch.Tensor:
+    """(N, classes) logits for uint8 images; tta_flip averages with the mirrored image."""
+    device = next(model.parameters()).device
+    chunks = []
+    for start in range(0, len(data), batch_size):
+        x = normalize(data.images[start:start + batch_size].to(device), mean, std)
+        logits = model(x)
+        if tta_flip:
+            logits = (logits + model(x.flip(3))) / 2
+        chunks.append(logits.float().cpu())
+    return torch.cat(chunks) if chunks else torch.zeros(0, model.config.num_classes)
+
+
+def evaluate(model, data: ImageSet, mean, std, batch_size: int = 500, tta_flip: bool = False) -> EvalResult:
+    logits = predict_logits(model, data, mean, std, batch_size, tta_flip)
+    labels = data.labels.cpu()
+    num_classes = len(data.class_names)
+    predicted = logits.argmax(dim=1)
+    confusion = torch.zeros(num_classes, num_classes, dtype=torch.long)
+    confusion.index_put_((labels, predicted), torch.ones_like(labels), accumulate=True)
+    totals = confusion.sum(dim=1).clamp(min=1)
+    per_class = {name: float(confusion[i, i] / totals[i]) for i, name in enumerate(data.class_names)}
+    return EvalResult(topk_accuracy(logits, labels), len(labels), per_class, confusion.tolist())
+
+
+def format_result(result: EvalResult) -> str:
+    lines = ["  ".join(f"top-{k + 1} {acc:.2%}" for k, acc in enumerate(result.topk)) + f"  (n={result.n})"]
+    lines += [f"  {name:<12} {acc:.2%}" for name, acc in result.per_class.items()]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gmlp_core.evaluate", description=__doc__)
+    parser.add_argument("--checkpoint", required=True, help="any file load_checkpoint accepts")
+    parser.add_argument("--data-dir", required=True, help="one ImageFolder split: DIR/<class>/*.jpg")
+    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--tta-flip", action="store_true", help="average logits with the mirrored image")
+    parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    args = parser.parse_args(argv)
+    try:
+        model, info = load_checkpoint(args.checkpoint)
+        data = load_image_folder(args.data_dir, class_names=info.class_names, image_size=info.config.image_size)
+    except (CheckpointError, DataError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    result = evaluate(model, data, info.mean, info.std, args.batch_size, args.tta_flip)
+    print(format_result(result))
+    if args.json:
+        print(json.dumps(result.as_json()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
