@@ -8,6 +8,7 @@ their config inferred from tensor shapes when they carry none.
 
 from __future__ import annotations
 
+import io
 import json
 import pickle
 import re
@@ -96,8 +97,12 @@ def load_checkpoint(path, map_location="cpu", config: ModelConfig | None = None)
             stored_config = ModelConfig.from_json(header_meta["config"]) if "config" in header_meta else None
         except (ValueError, TypeError) as err:
             raise CheckpointError(f"{path}: the header's config/meta JSON is invalid ({err})") from None
-    elif raw[:4] == b"PK\x03\x04" or raw[:1] == b"\x80":
-        state, meta, stored_config = _read_torch_file(path)
+    elif path.suffix == ".safetensors":
+        kind = "a pickle (torch.save) payload" if _looks_like_pickle(raw) else "something else"
+        raise CheckpointError(f"{path}: refused: named .safetensors but not a safetensors file (it holds {kind}); "
+                              "a .safetensors file must start with its 8-byte header length and a JSON header")
+    elif _looks_like_pickle(raw):
+        state, meta, stored_config = _read_torch_file(path, raw)
         fmt = "torch"
     else:
         raise CheckpointError(f"{path}: unsupported file; accepted: .safetensors, or .pt/.pth written by torch.save")
@@ -129,6 +134,11 @@ def _looks_like_safetensors(raw: bytes) -> bool:
     return raw[8:9] == b"{" and header_len < 100_000_000
 
 
+def _looks_like_pickle(raw: bytes) -> bool:
+    """torch.save's zip archive, or a bare pickle stream (protocol 2+)."""
+    return raw[:4] == b"PK\x03\x04" or raw[:1] == b"\x80"
+
+
 def _read_safetensors(path: Path, raw: bytes) -> tuple[dict, dict]:
     (header_len,) = struct.unpack("<Q", raw[:8])
     if len(raw) < 8 + header_len:
@@ -141,9 +151,9 @@ def _read_safetensors(path: Path, raw: bytes) -> tuple[dict, dict]:
     return state, header.get("__metadata__") or {}
 
 
-def _read_torch_file(path: Path) -> tuple[dict, dict, ModelConfig | None]:
+def _read_torch_file(path: Path, raw: bytes) -> tuple[dict, dict, ModelConfig | None]:
     try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
+        obj = torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
         raise CheckpointError(
             f"{path}: refused: the file holds Python objects other than tensors and plain containers, "

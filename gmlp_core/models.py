@@ -15,6 +15,8 @@ import torch.nn.functional as F
 from einops import rearrange
 from torch import nn
 
+from .attention import causal_mask
+
 POOLS = ("cls", "mean")
 HEAD_ACTIVATIONS = ("gelu", "relu", "none")
 
@@ -106,11 +108,6 @@ def preset(name: str) -> ModelConfig:
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; accepted: {sorted(PRESETS)}")
     return PRESETS[name]
-
-
-def causal_mask(n: int, device=None) -> torch.Tensor:
-    """(n, n) bool, True above the diagonal: the future entries j > m that are hidden."""
-    return torch.ones(n, n, dtype=torch.bool, device=device).triu(1)
 
 
 class TinyAttention(nn.Module):

@@ -171,6 +171,7 @@ def train(args) -> Path | None:
         optimizer.load_state_dict(resume["optimizer"])
         snapshots = list(resume["snapshots"])
         history, start_epoch, wall_before = resume["history"], int(resume["epoch"]), float(resume["wall_s"])
+        torch.set_rng_state(resume["rng"])
         if ddp.main:
             print(f"resumed from {args.resume} after epoch {start_epoch}", file=sys.stderr)
     net = DistributedDataParallel(model) if ddp.world > 1 else model
@@ -230,7 +231,13 @@ def train(args) -> Path | None:
             out.parent.mkdir(parents=True, exist_ok=True)
             torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                         "snapshots": snapshots, "history": history, "epoch": epoch + 1,
-                        "wall_s": record["wall_s"]}, state_path(out))
+                        "wall_s": record["wall_s"], "rng": torch.get_rng_state()}, state_path(out))
+        if args.stop_after_epoch and epoch + 1 == args.stop_after_epoch < settings.epochs:
+            if ddp.main:
+                print(f"stopped after epoch {epoch + 1}; continue with --resume {state_path(out)}", file=sys.stderr)
+            if ddp.world > 1:
+                dist.destroy_process_group()
+            return None
     wall = wall_before + time.perf_counter() - t0
     if not ddp.main:
         dist.barrier()
@@ -285,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     parser.add_argument("--seed", type=int, default=defaults.seed)
     parser.add_argument("--resume", default=None, help="a PATH.state.pt written by an earlier run")
+    parser.add_argument("--stop-after-epoch", type=int, default=None,
+                        help="stop after this epoch, leaving a state to --resume from (split a long run)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 

@@ -1,0 +1,123 @@
+"""Decode, validate, resize and cut images into the model's patch grid."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from einops import rearrange
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_PIXELS = 40_000_000  # above this an image is refused as a likely decompression bomb
+MAX_BYTES = 25 * 1024 * 1024
+ACCEPTED = "PNG, JPEG, WebP, BMP or GIF"
+UPLOAD_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "gif")
+
+
+class ImageError(ValueError):
+    """An input that cannot be used as a picture; the message says what was wrong and what is accepted."""
+
+
+def _open(source) -> Image.Image:
+    if isinstance(source, Image.Image):
+        return source
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if not path.is_file():
+            raise ImageError(f"image file {path} does not exist")
+        source = path.read_bytes()
+    if isinstance(source, (bytearray, memoryview)):
+        source = bytes(source)
+    if not isinstance(source, bytes):
+        raise ImageError(f"expected image bytes, a file path or a PIL image, got {type(source).__name__}")
+    if not source:
+        raise ImageError(f"the file is empty (0 bytes); upload a {ACCEPTED} image")
+    if len(source) > MAX_BYTES:
+        raise ImageError(f"the file is {len(source) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            return Image.open(io.BytesIO(source))
+    except UnidentifiedImageError:
+        raise ImageError(f"the file is not an image Pillow can read; upload a {ACCEPTED} image") from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageError(f"the image has too many pixels (limit {MAX_PIXELS:,}); it may be a decompression bomb") from None
+
+
+def _to_rgb(img: Image.Image) -> Image.Image:
+    """Any mode -> RGB: alpha composited on white, 16-bit and float scaled to 8 bits, CMYK converted."""
+    if img.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        values = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") or values.max(initial=0) > 255 else 255.0
+        if img.mode == "F":
+            low, high = values.min(initial=0), values.max(initial=1)
+            values, top = values - low, max(high - low, 1e-12)
+        img = Image.fromarray(np.clip(values / top * 255.0 + 0.5, 0, 255).astype(np.uint8), mode="L")
+    if img.mode == "P" and "transparency" in img.info or img.mode in ("LA", "PA", "La", "RGBa"):
+        img = img.convert("RGBA")
+    if img.mode == "RGBA":
+        background = Image.new("RGBA", img.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(background, img)
+    return img.convert("RGB")
+
+
+def load_image(source) -> Image.Image:
+    """bytes | path | PIL.Image -> RGB PIL.Image, upright (EXIF orientation applied), first frame if animated."""
+    img = _open(source)
+    width, height = img.size
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"the image is {width}x{height} = {width * height:,} pixels; the limit is {MAX_PIXELS:,} "
+                         "(it may be a decompression bomb)")
+    if width < 1 or height < 1:
+        raise ImageError(f"the image has no pixels ({width}x{height})")
+    try:
+        img.seek(0)
+        img.load()
+        img = ImageOps.exif_transpose(img)
+        return _to_rgb(img)
+    except (OSError, SyntaxError, ValueError, EOFError) as err:
+        raise ImageError(f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file") from None
+
+
+def center_square(img: Image.Image) -> Image.Image:
+    """The largest centred square crop."""
+    width, height = img.size
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    return img.crop((left, top, left + side, top + side))
+
+
+def model_image(img: Image.Image, size: int) -> Image.Image:
+    """Centre crop to a square, then an antialiased (Lanczos) resize to size x size."""
+    return center_square(img).resize((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
+
+
+def to_tensor(img: Image.Image, mean, std) -> torch.Tensor:
+    """RGB image -> (1, 3, H, W) float, normalised per channel."""
+    pixels = torch.from_numpy(np.asarray(img.convert("RGB"), dtype=np.float32) / 255.0)
+    x = rearrange(pixels, "h w c -> 1 c h w")
+    return (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+
+
+def patch_grid(pixels: np.ndarray, patch_size: int) -> np.ndarray:
+    """(H, W, C) -> (num_patches, patch, patch, C) in the order the model reads them (row by row)."""
+    height, width = pixels.shape[:2]
+    if height % patch_size or width % patch_size:
+        raise ImageError(f"a {width}x{height} image does not split into {patch_size}x{patch_size} patches")
+    return rearrange(pixels, "(gh p1) (gw p2) c -> (gh gw) p1 p2 c", p1=patch_size, p2=patch_size)
+
+
+def patch_mosaic(pixels: np.ndarray, patch_size: int, gap: int = 1, fill: int = 255) -> np.ndarray:
+    """(H, W, C) uint8 -> the same picture with `gap` white pixels between patches, for display."""
+    patches = patch_grid(pixels, patch_size)
+    grid = pixels.shape[0] // patch_size
+    step = patch_size + gap
+    side = grid * step - gap
+    out = np.full((side, side, pixels.shape[2]), fill, dtype=pixels.dtype)
+    for index, patch in enumerate(patches):
+        row, col = divmod(index, grid)
+        out[row * step:row * step + patch_size, col * step:col * step + patch_size] = patch
+    return out

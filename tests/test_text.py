@@ -1,0 +1,53 @@
+import unicodedata
+
+import pytest
+import torch
+
+from gmlp_core.text import EXAMPLE_EMBEDDINGS, EXAMPLE_TOKENS, embed, embeddings_from_table, tokenize
+
+
+def test_words_and_punctuation_are_separate_tokens():
+    assert tokenize("Death is like the wind, always by my side.").tokens == (
+        "Death", "is", "like", "the", "wind", ",", "always", "by", "my", "side", ".")
+
+
+def test_vietnamese_diacritics_stay_whole_even_when_decomposed():
+    sentence = "Tôi yêu tiếng Việt!"
+    expected = ("Tôi", "yêu", "tiếng", "Việt", "!")
+    assert tokenize(sentence).tokens == expected
+    assert tokenize(unicodedata.normalize("NFD", sentence)).tokens == expected
+
+
+def test_emoji_are_tokens_with_modifiers_and_zwj_sequences():
+    tokens = tokenize("I ❤️ pho🍜 👍🏽 👨‍👩‍👧 🇻🇳").tokens
+    assert tokens == ("I", "❤️", "pho", "🍜", "👍🏽", "👨‍👩‍👧", "🇻🇳")
+
+
+def test_contractions_and_hyphens_stay_in_the_word():
+    assert tokenize("don't over-think it").tokens == ("don't", "over-think", "it")
+
+
+def test_truncation_is_reported_not_hidden():
+    result = tokenize("a " * 70)
+    assert len(result) == 64 and result.total == 70 and result.truncated
+    assert not tokenize("short one").truncated
+    assert tokenize("one two three", max_tokens=2).tokens == ("one", "two")
+
+
+def test_embeddings_are_the_same_for_a_token_in_any_sentence():
+    first = embed(tokenize("the cat sat").tokens, dim=6, seed=3)
+    second = embed(tokenize("a big cat").tokens, dim=6, seed=3)
+    assert torch.equal(first[1], second[2])
+    assert not torch.equal(first[1], embed(["cat"], dim=6, seed=4)[0])
+    assert not torch.equal(first[0], first[1])
+
+
+def test_example_table_loads_and_bad_cells_are_named():
+    table = embeddings_from_table(EXAMPLE_EMBEDDINGS)
+    assert table.shape == (len(EXAMPLE_TOKENS), 3)
+    with pytest.raises(ValueError, match="row 2, column 3: 'x' is not a number"):
+        embeddings_from_table([[1, 2, 3], [1, 2, "x"]])
+    with pytest.raises(ValueError, match="row 2 has 2 numbers; every row needs 3"):
+        embeddings_from_table([[1, 2, 3], [1, 2]])
+    with pytest.raises(ValueError, match="not a finite number"):
+        embeddings_from_table([[float("nan")]])
