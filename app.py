@@ -1,0 +1,60 @@
+"""gMLP Explorer: `streamlit run app.py`. Routes to the pages and shows the landing page."""
+
+import streamlit as st
+
+from gmlp_core.models import count_parameters
+from gmlp_core.plots import history_figure
+from pages._common import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, cached_checkpoint, setup_page, tr
+
+PAGES = {
+    "attention": "pages/1_attention.py",
+    "patches": "pages/2_patches.py",
+    "w": "pages/3_spatial_w.py",
+}
+
+
+def home() -> None:
+    setup_page("home_title")
+    st.markdown(tr("home_intro"))
+    cols = st.columns(3)
+    for col, (key, path) in zip(cols, PAGES.items()):
+        with col, st.container(border=True):
+            st.page_link(path, label=tr(f"{key}_title"), icon=ICONS[key])
+            st.caption(tr(f"{key}_blurb"))
+    st.subheader(tr("lesson_title"))
+    st.markdown(tr("lesson_steps"))
+    model_card()
+
+
+def model_card() -> None:
+    st.subheader(tr("card_title"))
+    path = CHECKPOINT_DIR / DEFAULT_CHECKPOINT
+    if not path.exists():
+        st.warning(tr("no_default_checkpoint", path=str(path)))
+        return
+    model, info = cached_checkpoint(str(path), path.stat().st_mtime)
+    config, meta = info.config, info.meta
+    test = meta.get("test", {})
+    cols = st.columns(5)
+    cols[0].metric(tr("card_preset"), meta.get("preset", path.stem))
+    cols[1].metric(tr("card_parameters"), f"{count_parameters(model):,}")
+    cols[2].metric(tr("card_patches"), f"{config.num_patches} ({config.grid_size}×{config.grid_size})")
+    cols[3].metric(tr("card_heads"), config.heads)
+    cols[4].metric(tr("card_top1"), f"{test['top1']:.1%}" if "top1" in test else "—")
+    if test:
+        st.caption(tr("card_accuracy", dataset=meta.get("dataset", "?"), n=meta.get("test_images", "?"),
+                      topk=" · ".join(f"top-{k} {test[f'top{k}']:.1%}" for k in range(1, 6) if f"top{k}" in test)))
+    if "device" in meta:
+        st.caption(tr("card_trained", device=meta["device"], minutes=meta.get("wall_time_s", 0) / 60,
+                      epochs=len(meta.get("history", [])), when=meta.get("trained_at", "?")))
+    if meta.get("history"):
+        st.plotly_chart(history_figure(meta["history"], tr("card_history"), tr("epoch"), tr("accuracy")),
+                        width="stretch", key="history")
+
+
+ICONS = {"attention": "🔤", "patches": "🖼️", "w": "🧮"}
+
+st.navigation([
+    st.Page(home, title=tr("home_title"), icon="🏠", default=True),
+    *[st.Page(path, title=tr(f"{key}_title"), icon=ICONS[key]) for key, path in PAGES.items()],
+]).run()

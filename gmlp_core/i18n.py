@@ -1,0 +1,247 @@
+"""Every UI string, in English and Vietnamese, from one catalogue."""
+
+from __future__ import annotations
+
+import string
+
+LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # ---- shared
+    "home_title": {"en": "Home", "vi": "Trang chủ"},
+    "attention_title": {"en": "Attention (text)", "vi": "Attention (văn bản)"},
+    "patches_title": {"en": "Patches & predictions (image)", "vi": "Patch & dự đoán (ảnh)"},
+    "w_title": {"en": "Spatial W (gMLP)", "vi": "Ma trận W không gian (gMLP)"},
+    "controls": {"en": "Controls", "vi": "Điều khiển"},
+    "checkpoint": {"en": "Checkpoint", "vi": "Checkpoint (mô hình đã huấn luyện)"},
+    "no_checkpoints": {"en": "No checkpoint found in {folder}. Train one with `python -m gmlp_core.train` "
+                             "(see README.md).",
+                       "vi": "Không tìm thấy checkpoint nào trong {folder}. Hãy huấn luyện bằng "
+                             "`python -m gmlp_core.train` (xem README.md)."},
+    "checkpoint_error": {"en": "This checkpoint cannot be loaded: {error}",
+                         "vi": "Không nạp được checkpoint này: {error}"},
+    "image_error": {"en": "This image cannot be used: {error}", "vi": "Không dùng được ảnh này: {error}"},
+    "heads_to_average": {"en": "Heads to average", "vi": "Các head để lấy trung bình"},
+    "head_n": {"en": "Head {n}", "vi": "Head {n}"},
+    "average_of": {"en": "Average of heads {heads}", "vi": "Trung bình các head {heads}"},
+    "average_short": {"en": "Average", "vi": "Trung bình"},
+    "choose_a_head": {"en": "Choose at least one head to average.",
+                      "vi": "Hãy chọn ít nhất một head để lấy trung bình."},
+    "shared_scale": {"en": "Shared colour scale", "vi": "Dùng chung thang màu"},
+    "weight": {"en": "weight", "vi": "trọng số"},
+    "query": {"en": "query token", "vi": "token truy vấn (query)"},
+    "key": {"en": "key token", "vi": "token khoá (key)"},
+    "hidden": {"en": "hidden (future token)", "vi": "bị che (token tương lai)"},
+    "numbers": {"en": "The numbers", "vi": "Bảng số"},
+    "download_csv": {"en": "Download CSV", "vi": "Tải CSV"},
+    "epoch": {"en": "epoch", "vi": "epoch"},
+    "accuracy": {"en": "accuracy", "vi": "độ chính xác"},
+    "sample": {"en": "Sample image (CIFAR-10 test)", "vi": "Ảnh mẫu (CIFAR-10 test)"},
+    # ---- home
+    "home_intro": {
+        "en": "**gMLP Explorer** shows how tokens get mixed. *Self-attention* computes its mixing weights "
+              "from every input; the *Spatial Gating Unit* of a gMLP learns one fixed token-mixing matrix **W** "
+              "and uses it for every input. Type a sentence, upload a photo or open a trained checkpoint, and "
+              "watch both happen. Everything runs on a CPU laptop.",
+        "vi": "**gMLP Explorer** cho thấy các token được trộn với nhau như thế nào. *Self-attention* tính "
+              "trọng số trộn từ chính mỗi đầu vào; còn *Spatial Gating Unit* của gMLP học một ma trận trộn "
+              "token cố định **W** và dùng nó cho mọi đầu vào. Hãy gõ một câu, tải lên một bức ảnh hoặc mở "
+              "một checkpoint đã huấn luyện để xem cả hai. Mọi thứ chạy được trên laptop chỉ có CPU."},
+    "attention_blurb": {"en": "Scores, causal mask and weights of self-attention, token by token, per head.",
+                        "vi": "Điểm số, mặt nạ nhân quả và trọng số của self-attention, theo từng token, từng head."},
+    "patches_blurb": {"en": "A photo becomes 32×32 pixels, then patches, then the gMLP's top-5 guesses.",
+                      "vi": "Một bức ảnh thành 32×32 điểm ảnh, rồi thành các patch, rồi 5 dự đoán hàng đầu của gMLP."},
+    "w_blurb": {"en": "The learned W of each layer and head, how it formed during training, and how it "
+                      "differs from attention.",
+                "vi": "Ma trận W đã học của từng tầng và từng head, W hình thành ra sao khi huấn luyện, và khác "
+                      "attention thế nào."},
+    "lesson_title": {"en": "Running a lesson with it", "vi": "Dạy một buổi học với ứng dụng"},
+    "lesson_steps": {
+        "en": "1. **Attention** — start with *Your journey starts with one step*. Switch to the hand-typed "
+              "3-number embeddings so the class can check one row of scores on paper; then turn on *causal* "
+              "and see the future disappear.\n"
+              "2. **Patches & predictions** — pick a sample or let a student take a photo; follow it to "
+              "32×32, to the patch grid, to the sequence the model reads, to its top-5 answers.\n"
+              "3. **Spatial W** — open the same picture's patches in W: which patches does patch 5 read from? "
+              "Slide through the epochs to watch W form from almost nothing, then compare it with attention "
+              "on two different images: attention moves, W stays.",
+        "vi": "1. **Attention** — bắt đầu với câu *Your journey starts with one step*. Chuyển sang embedding "
+              "3 chiều gõ tay để cả lớp kiểm tra một hàng điểm số trên giấy; sau đó bật *nhân quả (causal)* "
+              "và xem tương lai biến mất.\n"
+              "2. **Patch & dự đoán** — chọn ảnh mẫu hoặc để học sinh chụp một tấm; theo dõi ảnh thành 32×32, "
+              "thành lưới patch, thành chuỗi mà mô hình đọc, rồi thành 5 câu trả lời hàng đầu.\n"
+              "3. **Ma trận W** — xem các patch của chính bức ảnh đó trong W: patch 5 đọc từ những patch nào? "
+              "Kéo qua các epoch để thấy W hình thành từ gần như số 0, rồi so sánh với attention trên hai ảnh "
+              "khác nhau: attention thay đổi, W thì không."},
+    "card_title": {"en": "The default model", "vi": "Mô hình mặc định"},
+    "no_default_checkpoint": {"en": "The default checkpoint {path} is missing; train it with "
+                                    "`python -m gmlp_core.train --preset s16` (see README.md).",
+                              "vi": "Thiếu checkpoint mặc định {path}; hãy huấn luyện bằng "
+                                    "`python -m gmlp_core.train --preset s16` (xem README.md)."},
+    "card_preset": {"en": "Preset", "vi": "Cấu hình"},
+    "card_parameters": {"en": "Parameters", "vi": "Số tham số"},
+    "card_patches": {"en": "Patches", "vi": "Số patch"},
+    "card_heads": {"en": "Heads", "vi": "Số head"},
+    "card_top1": {"en": "Test top-1", "vi": "Top-1 (tập test)"},
+    "card_accuracy": {"en": "Measured on {dataset}, {n} test images: {topk}.",
+                      "vi": "Đo trên {dataset}, {n} ảnh test: {topk}."},
+    "card_trained": {"en": "Trained on {device} in {minutes:.0f} min, {epochs} epochs ({when}).",
+                     "vi": "Huấn luyện trên {device} trong {minutes:.0f} phút, {epochs} epoch ({when})."},
+    "card_history": {"en": "Accuracy per epoch", "vi": "Độ chính xác theo epoch"},
+    # ---- attention page
+    "attention_intro": {"en": "Self-attention recomputes its token-mixing weights from every sentence. Each "
+                              "heatmap puts query tokens on rows and key tokens on columns; hover a cell for "
+                              "its numbers.",
+                        "vi": "Self-attention tính lại trọng số trộn token cho mỗi câu. Mỗi bản đồ nhiệt đặt "
+                              "token truy vấn trên hàng và token khoá trên cột; rê chuột lên một ô để xem số."},
+    "examples": {"en": "Examples", "vi": "Câu ví dụ"},
+    "embedding_source": {"en": "Embeddings", "vi": "Embedding"},
+    "embedding_seed": {"en": "From a seed (any sentence)", "vi": "Sinh từ seed (câu bất kỳ)"},
+    "embedding_table": {"en": "Typed by hand (editable table)", "vi": "Gõ tay (bảng có thể sửa)"},
+    "sentence": {"en": "Sentence", "vi": "Câu"},
+    "truncated": {"en": "The sentence has {total} tokens; only the first {limit} are used.",
+                  "vi": "Câu có {total} token; chỉ {limit} token đầu được dùng."},
+    "embedding_dim": {"en": "Embedding size (d_in)", "vi": "Kích thước embedding (d_in)"},
+    "table_help": {"en": "One row per token: its text, then its numbers. Edit any cell, add or delete rows.",
+                   "vi": "Mỗi hàng là một token: chữ của nó, rồi các con số. Sửa ô bất kỳ, thêm hoặc xoá hàng."},
+    "table_error": {"en": "The table cannot be used: {error}", "vi": "Không dùng được bảng: {error}"},
+    "need_tokens": {"en": "Type a sentence (or fill the table) to see attention.",
+                    "vi": "Hãy gõ một câu (hoặc điền bảng) để xem attention."},
+    "d_out": {"en": "d_out (query/key/value size)", "vi": "d_out (kích thước query/key/value)"},
+    "heads": {"en": "Heads", "vi": "Số head"},
+    "seed": {"en": "Seed", "vi": "Seed"},
+    "scale": {"en": "Divide scores by √d_k", "vi": "Chia điểm số cho √d_k"},
+    "causal_toggle": {"en": "Causal (hide future tokens)", "vi": "Nhân quả (che token tương lai)"},
+    "dropout": {"en": "Dropout on weights (p)", "vi": "Dropout trên trọng số (p)"},
+    "tab_simplified": {"en": "1 · Simplified", "vi": "1 · Đơn giản"},
+    "tab_trainable": {"en": "2 · Trainable Wq, Wk, Wv", "vi": "2 · Có trọng số Wq, Wk, Wv"},
+    "tab_causal": {"en": "3 · Causal", "vi": "3 · Nhân quả"},
+    "tab_multi": {"en": "4 · Multi-head", "vi": "4 · Nhiều head"},
+    "simplified_explain": {"en": "No trainable weights: **scores = x·xᵀ**, **weights = softmax of each row**, "
+                                 "**context = weights·x**.",
+                           "vi": "Không có trọng số huấn luyện: **điểm = x·xᵀ**, **trọng số = softmax từng hàng**, "
+                                 "**ngữ cảnh = trọng số·x**."},
+    "scores": {"en": "Scores", "vi": "Điểm số (scores)"},
+    "score": {"en": "score", "vi": "điểm"},
+    "weights": {"en": "Attention weights", "vi": "Trọng số attention"},
+    "trainable_explain": {"en": "**q = x·Wq, k = x·Wk, v = x·Wv**; **scores = q·kᵀ / √d_k**; "
+                                "weights = softmax(scores); context = weights·v. Wq, Wk, Wv are drawn from the seed.",
+                          "vi": "**q = x·Wq, k = x·Wk, v = x·Wv**; **điểm = q·kᵀ / √d_k**; "
+                                "trọng số = softmax(điểm); ngữ cảnh = trọng số·v. Wq, Wk, Wv được sinh từ seed."},
+    "dropped_weights": {"en": "Weights after dropout (what multiplies v)",
+                        "vi": "Trọng số sau dropout (thứ nhân với v)"},
+    "causal_explain": {"en": "A token may only read itself and earlier tokens: scores above the diagonal are "
+                             "set to −∞ before the softmax, so their weights are exactly 0 (grey cells).",
+                       "vi": "Mỗi token chỉ được đọc chính nó và các token trước: điểm phía trên đường chéo được "
+                             "đặt bằng −∞ trước softmax, nên trọng số của chúng đúng bằng 0 (ô màu xám)."},
+    "mask": {"en": "Mask (1 = hidden)", "vi": "Mặt nạ (1 = bị che)"},
+    "mask_value": {"en": "hidden", "vi": "bị che"},
+    "masked_scores": {"en": "Masked scores (−∞ above the diagonal)", "vi": "Điểm sau khi che (−∞ trên đường chéo)"},
+    "weights_method_mask": {"en": "Weights: −∞ then softmax", "vi": "Trọng số: −∞ rồi softmax"},
+    "weights_method_renorm": {"en": "Weights: softmax, zero the future, renormalise",
+                              "vi": "Trọng số: softmax, xoá tương lai, chuẩn hoá lại"},
+    "methods_agree": {"en": "Both masking methods give the same weights (largest difference {diff}).",
+                      "vi": "Hai cách che cho cùng trọng số (chênh lệch lớn nhất {diff})."},
+    "causal_methods_explain": {"en": "Softmax of the visible scores, divided by their sum, is the same as "
+                                     "softmax over all scores with the hidden ones zeroed and each row "
+                                     "renormalised: the hidden exponentials cancel out.",
+                               "vi": "Softmax trên các điểm nhìn thấy được, chia cho tổng của chúng, bằng với "
+                                     "softmax trên mọi điểm rồi xoá phần bị che và chuẩn hoá lại từng hàng: các "
+                                     "số mũ bị che triệt tiêu nhau."},
+    "multi_explain": {"en": "d_out is split into **{heads} heads of {size}** numbers; each head has its own "
+                            "weights matrix. Their contexts are concatenated and projected.",
+                      "vi": "d_out được chia thành **{heads} head, mỗi head {size}** số; mỗi head có ma trận "
+                            "trọng số riêng. Ngữ cảnh các head được nối lại rồi chiếu tuyến tính."},
+    "multi_average_explain": {"en": "The average of the chosen heads is one n×n picture of where the layer "
+                                    "looks; it hides how differently single heads behave.",
+                              "vi": "Trung bình các head đã chọn là một bức tranh n×n về nơi tầng này nhìn vào; "
+                                    "nó che đi việc từng head hoạt động khác nhau thế nào."},
+    # ---- patches page
+    "patches_intro": {"en": "The model never sees your photo: it sees a 32×32 copy, cut into patches that it "
+                            "reads as a sequence of tokens.",
+                      "vi": "Mô hình không nhìn thấy bức ảnh của bạn: nó nhìn một bản 32×32, được cắt thành "
+                            "các patch và đọc như một chuỗi token."},
+    "image_source": {"en": "Picture", "vi": "Ảnh"},
+    "source_sample": {"en": "Sample", "vi": "Ảnh mẫu"},
+    "source_upload": {"en": "Upload", "vi": "Tải lên"},
+    "source_camera": {"en": "Camera", "vi": "Máy ảnh"},
+    "upload": {"en": "Upload a picture (PNG, JPEG, WebP, BMP, GIF)",
+               "vi": "Tải lên một ảnh (PNG, JPEG, WebP, BMP, GIF)"},
+    "camera": {"en": "Take a photo", "vi": "Chụp ảnh"},
+    "camera_photo": {"en": "camera photo", "vi": "ảnh chụp"},
+    "waiting_for_image": {"en": "Choose a picture to begin.", "vi": "Hãy chọn một bức ảnh để bắt đầu."},
+    "original": {"en": "Original ({w}×{h})", "vi": "Ảnh gốc ({w}×{h})"},
+    "model_input": {"en": "Model input ({size}×{size})", "vi": "Đầu vào mô hình ({size}×{size})"},
+    "model_input_explain": {"en": "Centre-cropped to a square, then resized to {size}×{size} with antialiasing.",
+                            "vi": "Cắt vuông ở giữa, rồi thu nhỏ về {size}×{size} có khử răng cưa."},
+    "patch_grid": {"en": "{grid}×{grid} grid: {n} patches of {p}×{p}", "vi": "Lưới {grid}×{grid}: {n} patch {p}×{p}"},
+    "patch_sequence": {"en": "The sequence the model reads", "vi": "Chuỗi mà mô hình đọc"},
+    "sequence_explain_cls": {"en": "A learned [CLS] token comes first, then the patches row by row: {n} tokens, "
+                                   "each turned into {d} numbers by the patch embedding.",
+                             "vi": "Token [CLS] học được đứng đầu, sau đó là các patch theo từng hàng: {n} token, "
+                                   "mỗi token thành {d} số qua lớp nhúng patch."},
+    "sequence_explain": {"en": "The patches row by row: {n} tokens, each turned into {d} numbers by the patch "
+                               "embedding.",
+                         "vi": "Các patch theo từng hàng: {n} token, mỗi token thành {d} số qua lớp nhúng patch."},
+    "top5": {"en": "Top-5 predictions", "vi": "5 dự đoán hàng đầu"},
+    "probability": {"en": "probability", "vi": "xác suất"},
+    "prediction": {"en": "Best guess", "vi": "Dự đoán tốt nhất"},
+    "prediction_caption": {"en": "Picture: {name}", "vi": "Ảnh: {name}"},
+    # ---- spatial W page
+    "w_intro": {"en": "W[m, j] is how much output token m takes from input token j. Unlike attention, W is "
+                      "learned once and is the same for every image.",
+                "vi": "W[m, j] là lượng mà token đầu ra m lấy từ token đầu vào j. Khác với attention, W được học "
+                      "một lần và giống nhau cho mọi bức ảnh."},
+    "output_token": {"en": "output token m", "vi": "token đầu ra m"},
+    "input_token": {"en": "input token j", "vi": "token đầu vào j"},
+    "layer": {"en": "Layer", "vi": "Tầng"},
+    "w_per_head": {"en": "W of layer {layer}, per head", "vi": "W của tầng {layer}, theo từng head"},
+    "w_explain": {"en": "Each head mixes its own group of gate channels with its own {n}×{n} W. Red: the output "
+                        "token adds that input token; blue: it subtracts it.",
+                  "vi": "Mỗi head trộn nhóm kênh cổng riêng bằng ma trận W {n}×{n} riêng. Đỏ: token đầu ra cộng "
+                        "thêm token đầu vào đó; xanh: trừ đi."},
+    "download_avg_csv": {"en": "Average W as CSV", "vi": "W trung bình (CSV)"},
+    "download_heads_csv": {"en": "W of every head as CSV", "vi": "W của mọi head (CSV)"},
+    "download_avg_npy": {"en": "Average W as .npy", "vi": "W trung bình (.npy)"},
+    "download_heads_npy": {"en": "W of every head as .npy", "vi": "W của mọi head (.npy)"},
+    "w_training": {"en": "How W formed during training", "vi": "W hình thành thế nào khi huấn luyện"},
+    "no_snapshots": {"en": "This checkpoint carries no W snapshots from its training.",
+                     "vi": "Checkpoint này không lưu ảnh chụp W trong quá trình huấn luyện."},
+    "snapshot": {"en": "Snapshot", "vi": "Thời điểm"},
+    "w_at_init": {"en": "W at initialisation", "vi": "W lúc khởi tạo"},
+    "w_at": {"en": "W after {label}", "vi": "W sau {label}"},
+    "w_training_explain": {"en": "At initialisation W is almost zero and b = 1, so each token only gates "
+                                 "itself; the token-to-token structure is learned.",
+                           "vi": "Lúc khởi tạo W gần bằng 0 và b = 1, nên mỗi token chỉ tự điều khiển chính nó; "
+                                 "cấu trúc giữa các token là do học mà có."},
+    "w_on_image": {"en": "Which patches does a patch read from?", "vi": "Một patch đọc từ những patch nào?"},
+    "image_for_w": {"en": "Picture", "vi": "Ảnh"},
+    "w_image_current": {"en": "Current picture (from Patches & predictions)",
+                        "vi": "Ảnh hiện tại (từ trang Patch & dự đoán)"},
+    "w_image_sample": {"en": "A sample", "vi": "Một ảnh mẫu"},
+    "image_caption": {"en": "Picture: {name}", "vi": "Ảnh: {name}"},
+    "query_patch": {"en": "Output token m", "vi": "Token đầu ra m"},
+    "token_n": {"en": "token {name}", "vi": "token {name}"},
+    "row_explain": {"en": "Row {name} of W laid back on the patch grid: colour = how much token {name} takes "
+                          "from each patch (black box: the token itself).",
+                    "vi": "Hàng {name} của W đặt lại lên lưới patch: màu = lượng token {name} lấy từ mỗi patch "
+                          "(khung đen: chính token đó)."},
+    "row_cls": {"en": "From [CLS] (averaged): {value}.", "vi": "Từ [CLS] (trung bình): {value}."},
+    "attention_vs_w": {"en": "Attention beside W, same tokens", "vi": "Attention cạnh W, cùng các token"},
+    "attention_on_image": {"en": "Attention computed from this picture", "vi": "Attention tính từ bức ảnh này"},
+    "w_same_for_all": {"en": "W (the same for every picture)", "vi": "W (giống nhau với mọi bức ảnh)"},
+    "attention_vs_w_explain": {"en": "Change the picture: the attention map (softmax of the tokens' scaled dot "
+                                     "products entering this layer) changes, W does not.",
+                               "vi": "Đổi bức ảnh: bản đồ attention (softmax của tích vô hướng đã chia tỉ lệ giữa "
+                                     "các token đi vào tầng này) thay đổi, còn W thì không."},
+}
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The string for key in lang (English when lang is unknown), formatted with values."""
+    entry = CATALOGUE[key]
+    return entry.get(lang, entry["en"]).format(**values)
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}

@@ -1,0 +1,45 @@
+"""Matrices as labelled tables and downloadable files (CSV, .npy)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+
+
+def unique_labels(labels) -> list[str]:
+    """Position-prefixed labels, so a token that occurs twice still names its own row and column."""
+    return [f"{i}: {label}" for i, label in enumerate(labels)]
+
+
+def _numpy(matrix) -> np.ndarray:
+    return matrix.detach().cpu().numpy() if hasattr(matrix, "detach") else np.asarray(matrix)
+
+
+def matrix_frame(matrix, row_labels, col_labels) -> pd.DataFrame:
+    """(rows, cols) -> DataFrame indexed by row labels, columns named by col labels."""
+    return pd.DataFrame(_numpy(matrix), index=unique_labels(row_labels), columns=unique_labels(col_labels))
+
+
+def matrix_csv(matrix, row_labels, col_labels) -> str:
+    return matrix_frame(matrix, row_labels, col_labels).to_csv(float_format="%.6g")
+
+
+def heads_csv(matrices, labels) -> str:
+    """(heads, n, n) -> long CSV with one line per cell: head, row (output token), column (input token), value."""
+    values = _numpy(matrices)
+    heads, rows, cols = values.shape
+    frame = pd.DataFrame({
+        "head": np.repeat(np.arange(heads), rows * cols),
+        "row": np.tile(np.repeat(np.asarray(labels, dtype=object), cols), heads),
+        "column": np.tile(np.asarray(labels, dtype=object), heads * rows),
+        "value": values.ravel(),
+    })
+    return frame.to_csv(index=False, float_format="%.6g")
+
+
+def npy_bytes(matrix) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, _numpy(matrix).astype(np.float32), allow_pickle=False)
+    return buffer.getvalue()

@@ -1,0 +1,157 @@
+"""Attention (text): one sentence through simplified, trainable, causal and multi-head self-attention."""
+
+import streamlit as st
+
+from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
+from gmlp_core.plots import heatmap, value_range
+from gmlp_core.tables import matrix_csv, matrix_frame
+from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
+                            embeddings_from_table, tokenize)
+from pages._common import setup_page, tr
+
+setup_page("attention_title")
+st.caption(tr("attention_intro"))
+
+# ---- input: sentence and embeddings
+if "sentence" not in st.session_state:
+    st.session_state["sentence"] = EXAMPLE_SENTENCES[0]
+example = st.pills(tr("examples"), EXAMPLE_SENTENCES, key="example_pick")
+if example and st.session_state.get("_last_example") != example:
+    st.session_state["sentence"] = example
+st.session_state["_last_example"] = example
+
+source = st.radio(tr("embedding_source"), ["seed", "table"], horizontal=True, key="embedding_source",
+                  format_func=lambda s: tr(f"embedding_{s}"))
+if source == "seed":
+    sentence = st.text_input(tr("sentence"), key="sentence", max_chars=2000)
+    tokens_info = tokenize(sentence, MAX_TOKENS)
+    tokens = list(tokens_info.tokens)
+    if tokens_info.truncated:
+        st.warning(tr("truncated", total=tokens_info.total, limit=tokens_info.limit))
+    dim = st.slider(tr("embedding_dim"), 2, 32, 8, key="embedding_dim")
+    x = embed(tokens, dim, st.session_state.get("seed", 123)) if tokens else None
+else:
+    st.caption(tr("table_help"))
+    table = st.data_editor(
+        [{"token": tok, "d1": a, "d2": b, "d3": c} for tok, (a, b, c) in zip(EXAMPLE_TOKENS, EXAMPLE_EMBEDDINGS)],
+        num_rows="dynamic", key="embedding_table", width="stretch")
+    rows = [r for r in table if any(v not in (None, "") for v in r.values())]
+    tokens = [str(r.get("token") or f"t{i}") for i, r in enumerate(rows)]
+    try:
+        x = embeddings_from_table([[r.get(k) for k in r if k != "token"] for r in rows]) if rows else None
+    except ValueError as err:
+        st.error(tr("table_error", error=str(err)))
+        x = None
+
+if not tokens or x is None:
+    st.info(tr("need_tokens"))
+    st.stop()
+st.code("  |  ".join(tokens), language=None)
+
+# ---- controls
+with st.sidebar:
+    st.subheader(tr("controls"))
+    d_out = st.number_input(tr("d_out"), 1, 64, 4, key="d_out")
+    choices = head_choices(int(d_out))
+    heads = st.selectbox(tr("heads"), choices, index=min(1, len(choices) - 1), key="heads")
+    seed = st.number_input(tr("seed"), 0, 10_000, 123, key="seed")
+    scale = st.toggle(tr("scale"), True, key="scale")
+    causal = st.toggle(tr("causal_toggle"), False, key="causal")
+    dropout = st.slider(tr("dropout"), 0.0, 0.9, 0.0, 0.05, key="dropout")
+    shared = st.toggle(tr("shared_scale"), False, key="shared_scale")
+
+lesson = build_attention_lesson(x, LessonSettings(int(d_out), int(heads), int(seed), scale, causal, dropout))
+labels = tokens
+weight_range = (0.0, 1.0) if shared else None
+names = dict(row_title=tr("query"), col_title=tr("key"), hidden_text=tr("hidden"))
+
+
+def show(figure, key):
+    st.plotly_chart(figure, width="stretch", key=key)
+
+
+def numbers(matrix, key):
+    with st.expander(tr("numbers")):
+        st.dataframe(matrix_frame(matrix, labels, labels), width="stretch")
+        st.download_button(tr("download_csv"), matrix_csv(matrix, labels, labels), f"{key}.csv", "text/csv", key=f"dl_{key}")
+
+
+simplified, trainable, causal_tab, multi = st.tabs(
+    [tr("tab_simplified"), tr("tab_trainable"), tr("tab_causal"), tr("tab_multi")])
+
+with simplified:
+    st.markdown(tr("simplified_explain"))
+    left, right = st.columns(2)
+    with left:
+        show(heatmap(lesson.simplified.scores, labels, labels, title=tr("scores"), value_name=tr("score"),
+                     **names), "simplified_scores")
+    with right:
+        show(heatmap(lesson.simplified.weights, labels, labels, title=tr("weights"), value_name=tr("weight"),
+                     extra={tr("score"): lesson.simplified.scores}, zrange=weight_range, **names), "simplified_weights")
+    numbers(lesson.simplified.weights, "simplified_weights")
+
+with trainable:
+    st.markdown(tr("trainable_explain"))
+    result = lesson.trainable
+    left, right = st.columns(2)
+    with left:
+        show(heatmap(result.masked_scores, labels, labels, title=tr("scores"), value_name=tr("score"),
+                     hidden=result.mask, **names), "trainable_scores")
+    with right:
+        show(heatmap(result.weights, labels, labels, title=tr("weights"), value_name=tr("weight"),
+                     hidden=result.mask, extra={tr("score"): result.scores}, zrange=weight_range, **names),
+             "trainable_weights")
+    if dropout > 0:
+        show(heatmap(result.dropped_weights, labels, labels, title=tr("dropped_weights"), value_name=tr("weight"),
+                     hidden=result.mask, **names), "trainable_dropped")
+    numbers(result.weights, "trainable_weights")
+
+with causal_tab:
+    st.markdown(tr("causal_explain"))
+    result = lesson.causal
+    mask_values = result.mask.float()
+    cols = st.columns(3)
+    with cols[0]:
+        show(heatmap(mask_values, labels, labels, title=tr("mask"), value_name=tr("mask_value"), **names),
+             "causal_mask")
+    with cols[1]:
+        show(heatmap(result.masked_scores, labels, labels, title=tr("masked_scores"), value_name=tr("score"),
+                     hidden=result.mask, **names), "causal_masked_scores")
+    with cols[2]:
+        show(heatmap(result.weights, labels, labels, title=tr("weights_method_mask"), value_name=tr("weight"),
+                     hidden=result.mask, extra={tr("score"): result.scores}, zrange=weight_range, **names),
+             "causal_weights")
+    left, right = st.columns([1, 2])
+    with left:
+        show(heatmap(lesson.causal_renormalised, labels, labels, title=tr("weights_method_renorm"),
+                     value_name=tr("weight"), hidden=result.mask, zrange=weight_range, **names), "causal_renorm")
+    with right:
+        st.success(tr("methods_agree", diff=f"{lesson.causal_methods_max_difference:.2e}"))
+        st.markdown(tr("causal_methods_explain"))
+    numbers(result.weights, "causal_weights")
+
+with multi:
+    st.markdown(tr("multi_explain", heads=int(heads), size=int(d_out) // int(heads)))
+    result = lesson.multi_head
+    chosen = st.multiselect(tr("heads_to_average"), list(range(int(heads))), default=list(range(int(heads))),
+                            format_func=lambda h: tr("head_n", n=h), key="avg_heads")
+    head_range = value_range(result.weights) if shared else weight_range
+    per_row = min(int(heads), 4)
+    for start in range(0, int(heads), per_row):
+        cols = st.columns(per_row)
+        for h, col in zip(range(start, start + per_row), cols):
+            with col:
+                show(heatmap(result.weights[h], labels, labels, title=tr("head_n", n=h), value_name=tr("weight"),
+                             hidden=result.mask, extra={tr("score"): result.scores[h]}, zrange=head_range,
+                             height=300, **names), f"head_{h}")
+    if chosen:
+        average = result.weights[sorted(chosen)].mean(dim=0)
+        left, right = st.columns(2)
+        with left:
+            show(heatmap(average, labels, labels, title=tr("average_of", heads=", ".join(map(str, sorted(chosen)))),
+                         value_name=tr("weight"), hidden=result.mask, zrange=head_range, **names), "head_average")
+        with right:
+            st.markdown(tr("multi_average_explain"))
+        numbers(average, "multi_head_average")
+    else:
+        st.info(tr("choose_a_head"))

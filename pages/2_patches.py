@@ -1,0 +1,71 @@
+"""Patches & predictions (image): picture -> 32x32 -> patch grid -> patch sequence -> top-5."""
+
+import numpy as np
+import streamlit as st
+
+from gmlp_core.images import UPLOAD_TYPES, ImageError, load_image
+from gmlp_core.inference import predict
+from gmlp_core.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
+from pages._common import checkpoint_selector, sample_label, sample_paths, setup_page, tr
+
+setup_page("patches_title")
+st.caption(tr("patches_intro"))
+loaded = checkpoint_selector()
+if loaded is None:
+    st.stop()
+model, info = loaded
+config = info.config
+
+source = st.radio(tr("image_source"), ["sample", "upload", "camera"], horizontal=True, key="image_source",
+                  format_func=lambda s: tr(f"source_{s}"))
+data, name = None, None
+if source == "sample":
+    samples = sample_paths()
+    picked = st.selectbox(tr("sample"), samples, format_func=sample_label, key="sample")
+    data, name = picked.read_bytes(), sample_label(picked)
+elif source == "upload":
+    upload = st.file_uploader(tr("upload"), type=list(UPLOAD_TYPES), key="upload")
+    if upload is not None:
+        data, name = upload.getvalue(), upload.name
+else:
+    shot = st.camera_input(tr("camera"), key="camera")
+    if shot is not None:
+        data, name = shot.getvalue(), tr("camera_photo")
+
+if data is None:
+    st.info(tr("waiting_for_image"))
+    st.stop()
+try:
+    image = load_image(data)
+except ImageError as err:
+    st.error(tr("image_error", error=str(err)))
+    st.stop()
+st.session_state["image_bytes"], st.session_state["image_name"] = data, name
+
+prediction = predict(model, info, image)
+pixels = np.asarray(prediction.model_input)
+
+top_left, top_mid, top_right = st.columns([1, 1, 1.2])
+with top_left:
+    st.plotly_chart(image_figure(np.asarray(image), tr("original", w=image.width, h=image.height)),
+                    width="stretch", key="original")
+with top_mid:
+    st.plotly_chart(image_figure(pixels, tr("model_input", size=config.image_size)), width="stretch", key="small")
+    st.caption(tr("model_input_explain", size=config.image_size))
+with top_right:
+    st.plotly_chart(patch_grid_figure(pixels, config.patch_size,
+                                      tr("patch_grid", grid=config.grid_size, n=config.num_patches,
+                                         p=config.patch_size)), width="stretch", key="grid")
+
+st.plotly_chart(patch_sequence_figure(pixels, config.patch_size, config.cls_token, tr("patch_sequence"),
+                                      cls_label="[CLS]"), width="stretch", key="sequence")
+st.caption(tr("sequence_explain_cls" if config.cls_token else "sequence_explain", n=config.seq_len,
+              d=config.d_model))
+
+best_name, best_p = prediction.top[0]
+left, right = st.columns([1.3, 1])
+with left:
+    st.plotly_chart(topk_figure(prediction.top, tr("top5"), tr("probability")), width="stretch", key="top5")
+with right:
+    st.metric(tr("prediction"), best_name, f"{best_p:.1%}", delta_color="off")
+    st.caption(tr("prediction_caption", name=name))

@@ -1,0 +1,125 @@
+"""Spatial W (gMLP): the learned token-mixing matrices of a checkpoint, per head and averaged."""
+
+import numpy as np
+import streamlit as st
+
+from gmlp_core.images import load_image
+from gmlp_core.inference import prepare, token_attention, token_labels
+from gmlp_core.models import head_average, spatial_weights
+from gmlp_core.plots import heatmap, row_on_grid_figure, value_range
+from gmlp_core.tables import heads_csv, matrix_csv, npy_bytes
+from pages._common import checkpoint_selector, current_image, sample_label, sample_paths, setup_page, tr
+
+setup_page("w_title")
+st.caption(tr("w_intro"))
+loaded = checkpoint_selector()
+if loaded is None:
+    st.stop()
+model, info = loaded
+config = info.config
+weights = spatial_weights(model)  # (layers, heads, n, n)
+labels = token_labels(config)
+names = dict(row_title=tr("output_token"), col_title=tr("input_token"))
+
+with st.sidebar:
+    st.subheader(tr("controls"))
+    layer = st.select_slider(tr("layer"), list(range(config.depth)), value=0, key="layer") if config.depth > 1 else 0
+    chosen = st.multiselect(tr("heads_to_average"), list(range(config.heads)), default=list(range(config.heads)),
+                            format_func=lambda h: tr("head_n", n=h), key="w_heads")
+    shared = st.toggle(tr("shared_scale"), True, key="w_shared")
+
+layer_w = weights[layer]
+if not chosen:
+    st.warning(tr("choose_a_head"))
+    st.stop()
+average = head_average(layer_w, chosen)
+signed_range = value_range(layer_w, signed=True) if shared else None
+
+# ---- W per head and averaged
+st.subheader(tr("w_per_head", layer=layer))
+per_row = min(config.heads, 4)
+for start in range(0, config.heads, per_row):
+    for head, col in zip(range(start, start + per_row), st.columns(per_row)):
+        with col:
+            st.plotly_chart(heatmap(layer_w[head], labels, labels, title=tr("head_n", n=head), value_name="W",
+                                    signed=True, zrange=signed_range, height=320, **names),
+                            width="stretch", key=f"w_head_{head}")
+left, right = st.columns([1.2, 1])
+with left:
+    st.plotly_chart(heatmap(average, labels, labels, title=tr("average_of", heads=", ".join(map(str, chosen))),
+                            value_name="W", signed=True, zrange=signed_range, **names), width="stretch", key="w_avg")
+with right:
+    st.markdown(tr("w_explain", n=config.seq_len))
+    st.download_button(tr("download_avg_csv"), matrix_csv(average, labels, labels), f"W_layer{layer}_average.csv",
+                       "text/csv", key="dl_avg_csv")
+    st.download_button(tr("download_heads_csv"), heads_csv(layer_w, labels), f"W_layer{layer}_heads.csv",
+                       "text/csv", key="dl_heads_csv")
+    st.download_button(tr("download_avg_npy"), npy_bytes(average), f"W_layer{layer}_average.npy",
+                       "application/octet-stream", key="dl_avg_npy")
+    st.download_button(tr("download_heads_npy"), npy_bytes(layer_w), f"W_layer{layer}_heads.npy",
+                       "application/octet-stream", key="dl_heads_npy")
+
+# ---- W during training
+st.subheader(tr("w_training"))
+if info.snapshots is None or len(info.snapshots) < 2:
+    st.info(tr("no_snapshots"))
+else:
+    snapshot_labels = info.snapshot_labels
+    picked = st.select_slider(tr("snapshot"), snapshot_labels, value=snapshot_labels[-1], key="snapshot")
+    at_init = head_average(info.snapshots[0, layer], chosen)
+    at_pick = head_average(info.snapshots[snapshot_labels.index(picked), layer], chosen)
+    snap_range = value_range(at_init, at_pick, signed=True)
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(heatmap(at_init, labels, labels, title=tr("w_at_init"), value_name="W", signed=True,
+                                zrange=snap_range, **names), width="stretch", key="w_init")
+    with right:
+        st.plotly_chart(heatmap(at_pick, labels, labels, title=tr("w_at", label=picked), value_name="W", signed=True,
+                                zrange=snap_range, **names), width="stretch", key="w_snapshot")
+    st.caption(tr("w_training_explain"))
+
+# ---- the image both views read
+st.subheader(tr("w_on_image"))
+use = st.radio(tr("image_for_w"), ["current", "sample"], horizontal=True, key="w_image_source",
+               format_func=lambda s: tr(f"w_image_{s}"))
+if use == "sample":
+    picked_sample = st.selectbox(tr("sample"), sample_paths(), format_func=sample_label, key="w_sample")
+    image, image_name = load_image(picked_sample), sample_label(picked_sample)
+else:
+    chosen_image = current_image()
+    if chosen_image is None:
+        st.stop()
+    image, image_name = chosen_image
+small, x = prepare(image, info)
+pixels = np.asarray(small)
+st.caption(tr("image_caption", name=image_name))
+
+patch_offset = int(config.cls_token)
+query = st.selectbox(tr("query_patch"), list(range(config.seq_len)), index=patch_offset + config.num_patches // 2,
+                     format_func=lambda m: labels[m], key="query")
+query_name = labels[query]
+grid_range = value_range(layer_w[:, query, patch_offset:], signed=True) if shared else None
+views = [(tr("head_n", n=h), layer_w[h, query, patch_offset:]) for h in range(config.heads)]
+views.append((tr("average_short"), average[query, patch_offset:]))
+per_row = min(len(views), 5)
+for start in range(0, len(views), per_row):
+    for (title, row), col in zip(views[start:start + per_row], st.columns(per_row)):
+        with col:
+            st.plotly_chart(row_on_grid_figure(pixels, row, config.patch_size, query - patch_offset, title=title,
+                                               zrange=grid_range, height=240, query_label=tr("token_n", name=query_name)),
+                            width="stretch", key=f"row_{title}")
+st.caption(tr("row_explain", name=query_name) + (" " + tr("row_cls", value=f"{float(average[query, 0]):.3g}")
+                                                  if config.cls_token else ""))
+
+# ---- attention beside W on the same token axis
+st.subheader(tr("attention_vs_w"))
+attention = token_attention(model, x, layer)
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(heatmap(attention.weights, labels, labels, title=tr("attention_on_image"),
+                            value_name=tr("weight"), row_title=tr("query"), col_title=tr("key")),
+                    width="stretch", key="attention")
+with right:
+    st.plotly_chart(heatmap(average, labels, labels, title=tr("w_same_for_all"), value_name="W", signed=True,
+                            zrange=signed_range, **names), width="stretch", key="w_beside")
+st.info(tr("attention_vs_w_explain"))

@@ -1,0 +1,53 @@
+import json
+
+import pytest
+import torch
+
+from gmlp_core.checkpoints import save_checkpoint
+from gmlp_core.evaluate import main as evaluate_main
+from gmlp_core.evaluate import topk_accuracy
+from gmlp_core.models import GMLPVision, preset
+from tests.synthetic import write_image_folder
+
+
+def test_topk_on_a_hand_made_example():
+    logits = torch.tensor([
+        [5.0, 4.0, 3.0, 2.0, 1.0, 0.0],  # label 0: top-1
+        [5.0, 4.0, 3.0, 2.0, 1.0, 0.0],  # label 2: top-3
+        [0.0, 1.0, 2.0, 3.0, 4.0, 5.0],  # label 1: top-5
+        [0.0, 1.0, 2.0, 3.0, 4.0, 5.0],  # label 0: outside the top-5
+    ])
+    labels = torch.tensor([0, 2, 1, 0])
+    assert topk_accuracy(logits, labels) == [0.25, 0.25, 0.5, 0.5, 0.75]
+
+
+def test_topk_is_non_decreasing_and_capped_by_class_count():
+    logits, labels = torch.randn(50, 3), torch.randint(0, 3, (50,))
+    accuracy = topk_accuracy(logits, labels)
+    assert accuracy == sorted(accuracy) and accuracy[2:] == [1.0, 1.0, 1.0]
+
+
+@pytest.fixture(scope="module")
+def tiny_checkpoint_and_split(tmp_path_factory):
+    root = write_image_folder(tmp_path_factory.mktemp("data"), {"test": 3})
+    path = save_checkpoint(GMLPVision(preset("tiny")).eval(), tmp_path_factory.mktemp("ck") / "t.safetensors")
+    return path, root / "test"
+
+
+def test_evaluate_json_schema(tiny_checkpoint_and_split, capsys):
+    path, split = tiny_checkpoint_and_split
+    assert evaluate_main(["--checkpoint", str(path), "--data-dir", str(split), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert set(result) == {"top1", "top2", "top3", "top4", "top5", "n", "per_class", "confusion"}
+    assert result["n"] == 30
+    assert all(0.0 <= result[f"top{k}"] <= 1.0 for k in range(1, 6))
+    assert [result[f"top{k}"] for k in range(1, 6)] == sorted(result[f"top{k}"] for k in range(1, 6))
+    assert len(result["per_class"]) == 10 and len(result["confusion"]) == 10
+    assert sum(map(sum, result["confusion"])) == 30
+    assert sum(result["confusion"][i][i] for i in range(10)) / 30 == pytest.approx(result["top1"])
+
+
+def test_evaluate_reports_a_missing_directory(tiny_checkpoint_and_split, tmp_path, capsys):
+    path, _ = tiny_checkpoint_and_split
+    assert evaluate_main(["--checkpoint", str(path), "--data-dir", str(tmp_path / "nowhere")]) == 2
+    assert "does not exist" in capsys.readouterr().err

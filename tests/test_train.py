@@ -1,0 +1,83 @@
+import os
+import subprocess
+import sys
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from gmlp_core.checkpoints import load_checkpoint, read_metadata
+from gmlp_core.data import augment
+from gmlp_core.train import lr_at, main as train_main
+from tests.conftest import ROOT
+from tests.synthetic import write_image_folder
+
+COMMON = ["--preset", "tiny", "--batch-size", "50", "--val-size", "50", "--lr", "3e-3", "--quiet", "--device", "cpu"]
+
+
+@pytest.fixture(scope="module")
+def data_root(tmp_path_factory):
+    return write_image_folder(tmp_path_factory.mktemp("cifar"), {"train": 40, "test": 5})
+
+
+def test_loss_falls_and_checkpoint_records_everything(data_root, tmp_path):
+    out = tmp_path / "tiny.safetensors"
+    assert train_main([*COMMON, "--data-dir", str(data_root), "--out", str(out), "--epochs", "4"]) == 0
+    _, meta = read_metadata(out)
+    losses = [record["train_loss"] for record in meta["history"]]
+    assert losses[-1] < losses[0] - 0.3
+    assert meta["dataset"] == "CIFAR-10 (JPEG q75)" and meta["preset"] == "tiny"
+    assert set(meta["test"]) == {"top1", "top2", "top3", "top4", "top5"} and meta["test_images"] == 50
+    assert len(meta["confusion"]) == 10 and len(meta["per_class"]) == 10
+    assert meta["device"].startswith("CPU") and meta["wall_time_s"] > 0 and meta["images_per_s"] > 0
+    model, info = load_checkpoint(out)
+    assert info.snapshots.shape == (5, 2, 2, 16, 16)  # init + 4 epochs
+    assert info.snapshot_labels == ["init", "epoch 1", "epoch 2", "epoch 3", "epoch 4"]
+    assert not torch.equal(info.snapshots[0], info.snapshots[-1])
+
+
+def test_resume_continues_from_the_saved_epoch_and_matches_an_uninterrupted_run(data_root, tmp_path):
+    straight, split = tmp_path / "straight.safetensors", tmp_path / "split.safetensors"
+    args = [*COMMON, "--data-dir", str(data_root), "--epochs", "2", "--skip-test"]
+    assert train_main([*args, "--out", str(straight)]) == 0
+    assert train_main([*args, "--out", str(split), "--stop-after-epoch", "1"]) == 0
+    assert not split.exists()
+    state = torch.load(f"{split}.state.pt", weights_only=True)
+    assert state["epoch"] == 1
+    assert train_main([*args, "--out", str(split), "--resume", f"{split}.state.pt"]) == 0
+    _, meta = read_metadata(split)
+    assert [r["epoch"] for r in meta["history"]] == [1, 2]
+    a, b = load_file(straight), load_file(split)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_two_process_gloo_ddp_run(data_root, tmp_path):
+    out = tmp_path / "ddp.safetensors"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+               "-m", "gmlp_core.train", *COMMON, "--data-dir", str(data_root), "--out", str(out), "--epochs", "2"]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    _, meta = read_metadata(out)
+    assert meta["training"]["world_size"] == 2 and len(meta["history"]) == 2
+    model, _ = load_checkpoint(out)
+    assert model(torch.zeros(1, 3, 32, 32)).shape == (1, 10)
+
+
+def test_augment_keeps_shape_and_is_reproducible():
+    x = torch.randn(6, 3, 32, 32)
+    a = augment(x, torch.Generator().manual_seed(1))
+    assert a.shape == x.shape
+    assert torch.equal(a, augment(x, torch.Generator().manual_seed(1)))
+    assert not torch.equal(a, x)
+
+
+def test_learning_rate_warms_up_then_decays_to_zero():
+    rates = [lr_at(step, 100, 10, 1.0) for step in range(100)]
+    assert rates[9] == 1.0 and rates[0] == 0.1
+    assert rates[10:] == sorted(rates[10:], reverse=True) and rates[-1] < 1e-3
+
+
+def test_missing_data_dir_is_reported(tmp_path, capsys):
+    assert train_main([*COMMON, "--data-dir", str(tmp_path / "none"), "--out", str(tmp_path / "x.safetensors")]) == 2
+    assert "does not exist" in capsys.readouterr().err
