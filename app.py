@@ -6,10 +6,10 @@ from gmlp_core.models import count_parameters
 from gmlp_core.plots import history_figure
 from pages._common import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, cached_checkpoint, setup_page, tr
 
-PAGES = {
-    "attention": "pages/1_attention.py",
-    "patches": "pages/2_patches.py",
-    "w": "pages/3_spatial_w.py",
+PAGES = {  # key -> (file, URL path)
+    "attention": ("pages/1_attention.py", "attention"),
+    "patches": ("pages/2_patches.py", "patches"),
+    "w": ("pages/3_spatial_w.py", "spatial-w"),
 }
 
 
@@ -17,7 +17,7 @@ def home() -> None:
     setup_page("home_title")
     st.markdown(tr("home_intro"))
     cols = st.columns(3)
-    for col, (key, path) in zip(cols, PAGES.items()):
+    for col, (key, (path, _)) in zip(cols, PAGES.items()):
         with col, st.container(border=True):
             st.page_link(path, label=tr(f"{key}_title"), icon=ICONS[key])
             st.caption(tr(f"{key}_blurb"))
@@ -52,9 +52,9 @@ def model_card() -> None:
                         width="stretch", key="history")
 
 
-ICONS = {"attention": "🔤", "patches": "🖼️", "w": "🧮"}
+ICONS = {"attention": ":material/text_fields:", "patches": ":material/image:", "w": ":material/grid_on:"}
 
 st.navigation([
-    st.Page(home, title=tr("home_title"), icon="🏠", default=True),
-    *[st.Page(path, title=tr(f"{key}_title"), icon=ICONS[key]) for key, path in PAGES.items()],
+    st.Page(home, title=tr("home_title"), icon=":material/home:", default=True),
+    *[st.Page(path, title=tr(f"{key}_title"), icon=ICONS[key], url_path=url) for key, (path, url) in PAGES.items()],
 ]).run()

@@ -90,13 +90,8 @@ def load_checkpoint(path, map_location="cpu", config: ModelConfig | None = None)
     path = Path(path)
     raw = _read_bytes(path)
     if _looks_like_safetensors(raw):
-        state, header_meta = _read_safetensors(path, raw)
-        fmt = "native" if header_meta.get("format") == FORMAT else "safetensors"
-        try:
-            meta = json.loads(header_meta.get("meta", "{}"))
-            stored_config = ModelConfig.from_json(header_meta["config"]) if "config" in header_meta else None
-        except (ValueError, TypeError) as err:
-            raise CheckpointError(f"{path}: the header's config/meta JSON is invalid ({err})") from None
+        stored_config, meta, fmt = _header(path, raw)
+        state = _read_safetensors(path, raw)
     elif path.suffix == ".safetensors":
         kind = "a pickle (torch.save) payload" if _looks_like_pickle(raw) else "something else"
         raise CheckpointError(f"{path}: refused: named .safetensors but not a safetensors file (it holds {kind}); "
@@ -139,16 +134,26 @@ def _looks_like_pickle(raw: bytes) -> bool:
     return raw[:4] == b"PK\x03\x04" or raw[:1] == b"\x80"
 
 
-def _read_safetensors(path: Path, raw: bytes) -> tuple[dict, dict]:
-    (header_len,) = struct.unpack("<Q", raw[:8])
-    if len(raw) < 8 + header_len:
-        raise CheckpointError(f"{path}: truncated safetensors file (header says {header_len} bytes, file has {len(raw) - 8})")
+def _read_safetensors(path: Path, raw: bytes) -> dict:
     try:
-        header = json.loads(raw[8:8 + header_len])
-        state = safetensors_load(raw)
+        return safetensors_load(raw)
     except (SafetensorError, ValueError) as err:
         raise CheckpointError(f"{path}: corrupt or truncated safetensors file ({err})") from None
-    return state, header.get("__metadata__") or {}
+
+
+def _header(path: Path, raw: bytes) -> tuple[ModelConfig | None, dict, str]:
+    """A safetensors header -> (stored config or None, metadata, 'native' or 'safetensors')."""
+    (header_len,) = struct.unpack("<Q", raw[:8])
+    if len(raw) < 8 + header_len:
+        raise CheckpointError(f"{path}: truncated safetensors file (header says {header_len} bytes, "
+                              f"file has {len(raw) - 8})")
+    try:
+        header_meta = json.loads(raw[8:8 + header_len]).get("__metadata__") or {}
+        config = ModelConfig.from_json(header_meta["config"]) if "config" in header_meta else None
+        meta = json.loads(header_meta.get("meta", "{}"))
+    except (ValueError, TypeError, AttributeError) as err:
+        raise CheckpointError(f"{path}: the header's config/meta JSON is invalid ({err})") from None
+    return config, meta, "native" if header_meta.get("format") == FORMAT else "safetensors"
 
 
 def _read_torch_file(path: Path, raw: bytes) -> tuple[dict, dict, ModelConfig | None]:
@@ -293,23 +298,19 @@ def snapshot(model: GMLPVision) -> torch.Tensor:
 
 
 def list_checkpoints(folder) -> list[Path]:
-    """Every loadable-looking checkpoint file in folder, sorted by name."""
+    """Every checkpoint file in folder, sorted by name (training resume states, *.state.pt, left out)."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in {".safetensors", ".pt", ".pth"} and p.is_file())
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix in {".safetensors", ".pt", ".pth"} and p.is_file() and not p.name.endswith(".state.pt"))
 
 
 def read_metadata(path) -> tuple[ModelConfig | None, dict]:
-    """Config and metadata from a native checkpoint's header without loading its weights."""
+    """Config and metadata from a safetensors checkpoint's header without loading its weights."""
     path = Path(path)
     raw = _read_bytes(path)
     if not _looks_like_safetensors(raw):
         return None, {}
-    (header_len,) = struct.unpack("<Q", raw[:8])
-    try:
-        header_meta = json.loads(raw[8:8 + header_len]).get("__metadata__") or {}
-        config = ModelConfig.from_json(header_meta["config"]) if "config" in header_meta else None
-        return config, json.loads(header_meta.get("meta", "{}"))
-    except (ValueError, TypeError) as err:
-        raise CheckpointError(f"{path}: the header's config/meta JSON is invalid ({err})") from None
+    config, meta, _ = _header(path, raw)
+    return config, meta

@@ -32,10 +32,11 @@ def value_range(*matrices, signed: bool = False) -> tuple[float, float]:
 def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str = "value",
             row_title: str = "query token", col_title: str = "key token", hidden=None,
             hidden_text: str = "hidden", extra: dict | None = None, zrange=None, signed: bool = False,
-            height: int | None = None) -> go.Figure:
+            height: int | None = None, compact: bool = False) -> go.Figure:
     """A labelled (rows x cols) heatmap; hidden cells (bool mask) are left blank on a grey ground.
 
     extra: more matrices of the same shape shown on hover, by name (e.g. the raw scores).
+    compact: for small multiples: no axis titles, a slim colour bar, small tick labels.
     """
     values = _array(matrix)
     rows, cols = values.shape
@@ -59,16 +60,20 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     figure = go.Figure(go.Heatmap(
         z=shown, x=list(range(cols)), y=list(range(rows)), text=hover, hovertemplate="%{text}<extra></extra>",
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
-        colorbar=dict(title=dict(text=value_name, side="right"), thickness=12), hoverongaps=True, xgap=1, ygap=1,
+        colorbar=dict(title=dict(text="" if compact else value_name, side="right"), thickness=8 if compact else 12),
+        hoverongaps=True, xgap=1, ygap=1,
     ))
     size = height or max(260, min(640, 60 + 26 * rows))
+    ticks = dict(size=8 if compact or max(rows, cols) > 24 else 11)
     figure.update_layout(
         title=dict(text=title, font=dict(size=14)), height=size, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
         plot_bgcolor=HIDDEN_COLOUR, font=FONT,
-        xaxis=dict(title=col_title, tickmode="array", tickvals=list(range(cols)), ticktext=list(map(str, col_labels)),
-                   side="top", showgrid=False, constrain="domain"),
-        yaxis=dict(title=row_title, tickmode="array", tickvals=list(range(rows)), ticktext=list(map(str, row_labels)),
-                   autorange="reversed", showgrid=False, scaleanchor="x", constrain="domain"),
+        xaxis=dict(title="" if compact else col_title, tickmode="array", tickvals=list(range(cols)),
+                   ticktext=list(map(str, col_labels)), side="top", showgrid=False, constrain="domain",
+                   tickfont=ticks, tickangle=0 if compact else None),
+        yaxis=dict(title="" if compact else row_title, tickmode="array", tickvals=list(range(rows)),
+                   ticktext=list(map(str, row_labels)), autorange="reversed", showgrid=False, scaleanchor="x",
+                   constrain="domain", tickfont=ticks),
     )
     return figure
 

@@ -143,7 +143,7 @@ with multi:
             with col:
                 show(heatmap(result.weights[h], labels, labels, title=tr("head_n", n=h), value_name=tr("weight"),
                              hidden=result.mask, extra={tr("score"): result.scores[h]}, zrange=head_range,
-                             height=300, **names), f"head_{h}")
+                             height=300, compact=True, **names), f"head_{h}")
     if chosen:
         average = result.weights[sorted(chosen)].mean(dim=0)
         left, right = st.columns(2)

@@ -42,7 +42,7 @@ for start in range(0, config.heads, per_row):
     for head, col in zip(range(start, start + per_row), st.columns(per_row)):
         with col:
             st.plotly_chart(heatmap(layer_w[head], labels, labels, title=tr("head_n", n=head), value_name="W",
-                                    signed=True, zrange=signed_range, height=320, **names),
+                                    signed=True, zrange=signed_range, height=300, compact=True, **names),
                             width="stretch", key=f"w_head_{head}")
 left, right = st.columns([1.2, 1])
 with left:

@@ -26,9 +26,9 @@ def tr(key: str, **values) -> str:
 
 def setup_page(title_key: str, layout: str = "wide") -> None:
     """Page config, the language switch in the sidebar, the page title."""
-    st.set_page_config(page_title=f"{tr(title_key)} · gMLP Explorer", page_icon="🧮", layout=layout)
+    st.set_page_config(page_title=f"{tr(title_key)} · gMLP Explorer", page_icon=":material/grid_on:", layout=layout)
     codes = list(LANGUAGES)
-    choice = st.sidebar.selectbox("🌐 Language / Ngôn ngữ", codes, index=codes.index(lang()),
+    choice = st.sidebar.selectbox("Language / Ngôn ngữ", codes, index=codes.index(lang()),
                                   format_func=LANGUAGES.get, key="lang_widget")
     if choice != lang():
         st.session_state["lang"] = choice

@@ -155,5 +155,6 @@ def test_save_refuses_non_json_metadata(tmp_path):
 def test_list_checkpoints_finds_model_files(tmp_path):
     save_checkpoint(small_model(), tmp_path / "b.safetensors")
     (tmp_path / "a.pt").write_bytes(b"x")
+    (tmp_path / "b.safetensors.state.pt").write_bytes(b"x")
     (tmp_path / "readme.md").write_text("x")
     assert [p.name for p in list_checkpoints(tmp_path)] == ["a.pt", "b.safetensors"]

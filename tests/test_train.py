@@ -8,6 +8,7 @@ from safetensors.torch import load_file
 
 from gmlp_core.checkpoints import load_checkpoint, read_metadata
 from gmlp_core.data import augment
+from gmlp_core.models import spatial_weights
 from gmlp_core.train import lr_at, main as train_main
 from tests.conftest import ROOT
 from tests.synthetic import write_image_folder
@@ -81,3 +82,14 @@ def test_learning_rate_warms_up_then_decays_to_zero():
 def test_missing_data_dir_is_reported(tmp_path, capsys):
     assert train_main([*COMMON, "--data-dir", str(tmp_path / "none"), "--out", str(tmp_path / "x.safetensors")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_s64_preset_trains_on_tiny_data(data_root, tmp_path):
+    out = tmp_path / "s64.safetensors"
+    args = ["--preset", "s64", "--data-dir", str(data_root), "--out", str(out), "--epochs", "1", "--batch-size", "25",
+            "--val-size", "50", "--limit-per-class", "10", "--skip-test", "--quiet", "--device", "cpu"]
+    assert train_main(args) == 0
+    model, info = load_checkpoint(out)
+    assert info.config.num_patches == 64 and info.config.heads == 4
+    assert spatial_weights(model).shape == (12, 4, 64, 64)
+    assert info.snapshots.shape == (2, 12, 4, 64, 64)

@@ -1,0 +1,71 @@
+"""Page rerun times in AppTest and the model forward for one image, on this machine.
+
+    python benchmarks/bench_app.py [--reruns 20]
+
+Prints the median and 90th percentile of each page's rerun (after a first, warming run) beside an
+empty page's rerun measured in the same process, then the s16 forward pass for one 32x32 image.
+"""
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from gmlp_core.checkpoints import load_checkpoint  # noqa: E402
+from gmlp_core.images import load_image  # noqa: E402
+from gmlp_core.inference import prepare  # noqa: E402
+
+PAGES = ["app.py", "pages/1_attention.py", "pages/2_patches.py", "pages/3_spatial_w.py"]
+
+
+def timed_reruns(at: AppTest, reruns: int) -> list[float]:
+    at.run()
+    if at.exception:
+        raise SystemExit(f"{at._script_path}: {at.exception[0].value}")
+    times = []
+    for _ in range(reruns):
+        start = time.perf_counter()
+        at.run()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def describe(name: str, times: list[float]) -> str:
+    ordered = sorted(times)
+    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    return f"{name:<28} median {statistics.median(times):7.1f} ms   p90 {p90:7.1f} ms   (n={len(times)})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reruns", type=int, default=20)
+    parser.add_argument("--checkpoint", default=str(ROOT / "checkpoints" / "s16.safetensors"))
+    args = parser.parse_args()
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(describe("empty page", timed_reruns(AppTest.from_string("import streamlit as st\nst.write('hi')"),
+                                              args.reruns)))
+    for page in PAGES:
+        print(describe(page, timed_reruns(AppTest.from_file(str(ROOT / page), default_timeout=120), args.reruns)))
+
+    model, info = load_checkpoint(args.checkpoint)
+    _, x = prepare(load_image(ROOT / "gmlp_core" / "samples" / "cat_0000.jpg"), info)
+    times = []
+    with torch.inference_mode():
+        for i in range(110):
+            start = time.perf_counter()
+            model(x)
+            if i >= 10:
+                times.append((time.perf_counter() - start) * 1000)
+    print(describe(f"forward, 1 image ({Path(args.checkpoint).stem})", times))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The running app in a real headless browser: Debian's Chromium driven by Playwright."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from gmlp_core.checkpoints import load_checkpoint
+from gmlp_core.images import load_image
+from gmlp_core.inference import predict
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("streamlit did not start: " + server.stdout.read().decode()[-2000:])
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield page
+        browser.close()
+
+
+def no_exception(page) -> None:
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_every_page_renders_and_an_upload_is_classified(app_url, browser_page, tmp_path):
+    page = browser_page
+    page.goto(app_url)
+    expect(page.get_by_text("The default model")).to_be_visible(timeout=60_000)
+    expect(page.locator("[data-testid='stMetricValue']").first).to_be_visible(timeout=30_000)
+    no_exception(page)
+
+    page.goto(f"{app_url}/attention")
+    expect(page.get_by_role("heading", name="Attention (text)")).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    no_exception(page)
+
+    page.goto(f"{app_url}/spatial-w")
+    expect(page.get_by_role("heading", name="Spatial W (gMLP)")).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    no_exception(page)
+
+    page.goto(f"{app_url}/patches")
+    expect(page.get_by_role("heading", name="Patches & predictions (image)")).to_be_visible(timeout=30_000)
+    page.get_by_text("Upload", exact=True).click()
+    bad = tmp_path / "broken.png"
+    bad.write_bytes(b"not really a png")
+    page.locator("input[type='file']").set_input_files(str(bad))
+    expect(page.locator("[data-testid='stAlertContentError']")).to_contain_text("not an image", timeout=30_000)
+
+    good = ROOT / "gmlp_core" / "samples" / "ship_0000.jpg"
+    model, info = load_checkpoint(ROOT / "checkpoints" / "s16.safetensors")
+    expected = predict(model, info, load_image(good)).top[0][0]
+    page.locator("input[type='file']").set_input_files(str(good))
+    metric = page.locator("[data-testid='stMetricValue']")
+    expect(metric).to_be_visible(timeout=30_000)
+    assert metric.inner_text().strip() == expected
+    no_exception(page)

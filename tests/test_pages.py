@@ -1,0 +1,219 @@
+import base64
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+TIMEOUT = 60
+
+
+def page(name: str, checkpoint: str | None = "tiny.safetensors", **state) -> AppTest:
+    at = AppTest.from_file(str(ROOT / name), default_timeout=TIMEOUT)
+    if checkpoint:
+        at.session_state["checkpoint"] = checkpoint
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.run()
+
+
+def decode(value):
+    """Plotly's base64 typed arrays -> nested lists, NaN (a hidden cell) -> None."""
+    if isinstance(value, dict) and "bdata" in value:
+        array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        if "shape" in value:
+            array = array.reshape([int(s) for s in str(value["shape"]).split(",")])
+        return np.where(np.isnan(array), None, array).tolist() if array.dtype.kind == "f" else array.tolist()
+    if isinstance(value, dict):
+        return {k: decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Plotly figures on the page by their widget key -> figure spec, arrays decoded."""
+    return {chart.proto.id.rsplit("-", 1)[-1]: decode(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")}
+
+
+def z(at: AppTest, key: str):
+    return charts(at)[key]["data"][0]["z"]
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    yield
+
+
+# ---- Home
+def test_home_shows_the_default_model_card():
+    at = ok(page("app.py", checkpoint=None))
+    labels = [m.label for m in at.metric]
+    assert "Parameters" in labels and "Test top-1" in labels
+    preset = next(m.value for m in at.metric if m.label == "Preset")
+    assert preset == "s16"
+
+
+# ---- Attention
+def test_attention_renders_every_variant_with_defaults():
+    at = ok(page("pages/1_attention.py"))
+    shown = charts(at)
+    for key in ("simplified_scores", "simplified_weights", "trainable_weights", "causal_mask",
+                "causal_masked_scores", "causal_weights", "causal_renorm", "head_0", "head_1", "head_average"):
+        assert key in shown
+    assert len(z(at, "simplified_weights")) == 6
+    assert "Your  |  journey" in at.code[0].value
+
+
+def test_changing_the_sentence_changes_the_heatmaps():
+    at = ok(page("pages/1_attention.py"))
+    at.text_input(key="sentence").input("Death is like the wind, always by my side").run()
+    figure = charts(ok(at))["simplified_weights"]
+    assert len(figure["data"][0]["z"]) == 10
+    assert figure["layout"]["xaxis"]["ticktext"][:2] == ["Death", "is"]
+
+
+def test_causal_toggle_hides_the_future():
+    at = ok(page("pages/1_attention.py"))
+    assert all(v is not None for row in z(at, "trainable_weights") for v in row)
+    at.toggle(key="causal").set_value(True).run()
+    weights = z(ok(at), "trainable_weights")
+    assert weights[0][1] is None and weights[0][0] == pytest.approx(1.0)
+    assert all(weights[i][j] is None for i in range(6) for j in range(i + 1, 6))
+
+
+def test_causal_tab_shows_both_methods_agree():
+    at = ok(page("pages/1_attention.py"))
+    by_mask, by_renormalising = z(at, "causal_weights"), z(at, "causal_renorm")
+    assert all((a is None and b is None) or a == pytest.approx(b, abs=1e-6)
+               for row_a, row_b in zip(by_mask, by_renormalising) for a, b in zip(row_a, row_b))
+    assert by_mask[0][1] is None and by_mask[5][0] is not None
+    message = [s.value for s in at.success]
+    assert any("same weights" in m for m in message)
+
+
+def test_changing_heads_changes_the_head_maps():
+    at = ok(page("pages/1_attention.py"))
+    assert {"head_0", "head_1"} <= set(charts(at)) and "head_2" not in charts(at)
+    at.selectbox(key="heads").set_value(4).run()
+    assert {"head_0", "head_1", "head_2", "head_3"} <= set(charts(ok(at)))
+
+
+def test_head_subset_changes_the_average():
+    at = ok(page("pages/1_attention.py"))
+    before = z(at, "head_average")
+    at.multiselect(key="avg_heads").set_value([1]).run()
+    after = z(ok(at), "head_average")
+    assert after != before and after == z(at, "head_1")
+
+
+def test_long_sentence_is_truncated_with_a_notice():
+    at = ok(page("pages/1_attention.py"))
+    at.text_input(key="sentence").input("word " * 80).run()
+    assert any("80 tokens; only the first 64" in w.value for w in ok(at).warning)
+    assert len(z(at, "simplified_weights")) == 64
+
+
+def test_hand_typed_table_gives_checkable_scores():
+    at = ok(page("pages/1_attention.py"))
+    at.radio(key="embedding_source").set_value("table").run()
+    scores = z(ok(at), "simplified_scores")
+    assert scores[0][0] == pytest.approx(0.43 ** 2 + 0.15 ** 2 + 0.89 ** 2, abs=1e-5)
+    assert scores[0][1] == pytest.approx(0.43 * 0.55 + 0.15 * 0.87 + 0.89 * 0.66, abs=1e-5)
+
+
+def test_vietnamese_switch_translates_the_page():
+    at = ok(page("pages/1_attention.py"))
+    at.selectbox(key="lang_widget").set_value("vi").run()
+    assert ok(at).title[0].value == "Attention (văn bản)"
+    assert at.toggle(key="causal").label == "Nhân quả (che token tương lai)"
+
+
+# ---- Patches & predictions
+def test_patches_page_shows_the_pipeline_and_top5():
+    at = ok(page("pages/2_patches.py"))
+    shown = charts(at)
+    assert {"original", "small", "grid", "sequence", "top5"} <= set(shown)
+    assert len(shown["top5"]["data"][0]["x"]) == 5
+    assert at.metric[0].label == "Best guess"
+
+
+def test_picking_another_sample_changes_the_prediction():
+    at = ok(page("pages/2_patches.py"))
+    before = charts(at)["top5"]["data"][0]["x"]
+    samples = at.selectbox(key="sample").options
+    at.selectbox(key="sample").select_index(len(samples) - 1).run()
+    assert charts(ok(at))["top5"]["data"][0]["x"] != before
+    assert "truck" in at.caption[-1].value
+
+
+def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
+    fake = SimpleNamespace(getvalue=lambda: b"definitely not a picture", name="notes.png")
+    monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
+    at = ok(page("pages/2_patches.py"))
+    at.radio(key="image_source").set_value("upload").run()
+    errors = [e.value for e in ok(at).error]
+    assert any("not an image" in e for e in errors)
+    at.radio(key="image_source").set_value("sample").run()
+    assert not ok(at).error and "top5" in charts(at)
+
+
+# ---- Spatial W
+def test_w_page_shows_every_head_and_the_average():
+    at = ok(page("pages/3_spatial_w.py"))
+    shown = charts(at)
+    assert {"w_head_0", "w_head_1", "w_avg", "w_init", "w_snapshot", "attention", "w_beside"} <= set(shown)
+    assert len(shown["w_avg"]["data"][0]["z"]) == 16
+
+
+def test_changing_layer_changes_w():
+    at = ok(page("pages/3_spatial_w.py"))
+    before = z(at, "w_avg")
+    at.select_slider(key="layer").set_value(1).run()
+    assert z(ok(at), "w_avg") != before
+
+
+def test_head_subset_changes_the_w_average():
+    at = ok(page("pages/3_spatial_w.py"))
+    before = z(at, "w_avg")
+    at.multiselect(key="w_heads").set_value([0]).run()
+    assert z(ok(at), "w_avg") != before and z(at, "w_avg") == z(at, "w_head_0")
+
+
+def test_snapshot_slider_walks_through_training():
+    at = ok(page("pages/3_spatial_w.py"))
+    last = z(at, "w_snapshot")
+    at.select_slider(key="snapshot").set_value("init").run()
+    assert z(ok(at), "w_snapshot") != last and z(at, "w_snapshot") == z(at, "w_init")
+
+
+def test_attention_changes_with_the_image_while_w_does_not():
+    at = ok(page("pages/3_spatial_w.py"))
+    at.radio(key="w_image_source").set_value("sample").run()
+    attention, w = z(ok(at), "attention"), z(at, "w_beside")
+    at.selectbox(key="w_sample").select_index(7).run()
+    assert z(ok(at), "attention") != attention
+    assert z(at, "w_beside") == w
+
+
+def test_query_patch_picks_the_row_laid_on_the_grid():
+    at = ok(page("pages/3_spatial_w.py"))
+    before = charts(at)["row_Average"]["data"][1]["z"]
+    at.selectbox(key="query").set_value(0).run()
+    assert charts(ok(at))["row_Average"]["data"][1]["z"] != before
+
+
+def test_w_page_with_the_default_s16_checkpoint():
+    at = ok(page("pages/3_spatial_w.py", checkpoint=None))
+    shown = charts(at)
+    assert {"w_head_0", "w_head_1", "w_head_2", "w_head_3"} <= set(shown)

@@ -1,0 +1,65 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from gmlp_core.plots import (heatmap, history_figure, patch_grid_figure, patch_sequence_figure, row_on_grid_figure,
+                             topk_figure, value_range)
+
+
+def test_heatmap_leaves_hidden_cells_blank_and_names_them_on_hover():
+    weights = torch.tensor([[1.0, 0.0], [0.3, 0.7]])
+    mask = torch.tensor([[False, True], [False, False]])
+    figure = heatmap(weights, ["a", "b"], ["a", "b"], hidden=mask, value_name="weight",
+                     extra={"score": torch.tensor([[2.0, 9.0], [1.0, 1.5]])})
+    trace = figure.data[0]
+    assert math.isnan(trace.z[0][1]) and trace.z[1][1] == pytest.approx(0.7)
+    assert "hidden" in trace.text[0][1]
+    assert trace.text[1][0] == "query token: b<br>key token: a<br>weight: 0.3<br>score: 1"
+    assert list(figure.layout.xaxis.ticktext) == ["a", "b"] and figure.layout.xaxis.title.text == "key token"
+
+
+def test_heatmap_keeps_repeated_tokens_apart():
+    figure = heatmap(torch.eye(3), ["the", "cat", "the"], ["the", "cat", "the"])
+    assert len(figure.data[0].z) == 3 and list(figure.data[0].x) == [0, 1, 2]
+
+
+def test_heatmap_rejects_wrong_label_counts():
+    with pytest.raises(ValueError, match="2x2 matrix but 3 row"):
+        heatmap(torch.eye(2), ["a", "b", "c"], ["a", "b"])
+
+
+def test_signed_heatmap_is_centred_on_zero():
+    figure = heatmap(torch.tensor([[-0.2, 0.1], [0.05, 0.0]]), ["0", "1"], ["0", "1"], signed=True)
+    assert figure.data[0].zmin == pytest.approx(-0.2) and figure.data[0].zmax == pytest.approx(0.2)
+
+
+def test_value_range_ignores_infinities_and_spans_all_matrices():
+    assert value_range(torch.tensor([[1.0, float("-inf")]]), torch.tensor([[3.0]])) == (1.0, 3.0)
+
+
+def test_patch_figures_number_every_patch():
+    pixels = np.zeros((32, 32, 3), dtype=np.uint8)
+    grid = patch_grid_figure(pixels, 8)
+    assert [a.text for a in grid.layout.annotations] == [f"<b>{i}</b>" for i in range(16)]
+    sequence = patch_sequence_figure(pixels, 8, cls_token=True)
+    assert [a.text for a in sequence.layout.annotations][:3] == ["[CLS]", "0", "1"]
+
+
+def test_row_on_grid_places_values_on_the_patch_grid():
+    figure = row_on_grid_figure(np.zeros((32, 32, 3), np.uint8), torch.arange(16.0), 8, query=5)
+    overlay = figure.data[1]
+    assert np.asarray(overlay.z).shape == (4, 4) and overlay.z[1][1] == 5.0
+    with pytest.raises(ValueError, match="expected 16 patch values"):
+        row_on_grid_figure(np.zeros((32, 32, 3), np.uint8), torch.arange(17.0), 8, query=0)
+
+
+def test_topk_figure_lists_classes_best_first():
+    figure = topk_figure([("cat", 0.6), ("dog", 0.3), ("frog", 0.1)])
+    assert list(figure.data[0].y) == ["cat", "dog", "frog"] and list(figure.data[0].text) == ["60.0%", "30.0%", "10.0%"]
+
+
+def test_history_figure_draws_train_and_validation():
+    figure = history_figure([{"epoch": 1, "train_top1": 0.3, "val_top1": 0.4, "val_top5": 0.8}])
+    assert [trace.name for trace in figure.data] == ["train top-1", "validation top-1", "validation top-5"]

@@ -1,0 +1,46 @@
+"""The checkpoints committed in checkpoints/: what the app opens by default."""
+
+import pytest
+
+from gmlp_core.checkpoints import list_checkpoints, load_checkpoint
+from gmlp_core.data import CIFAR10_CLASSES
+from gmlp_core.images import load_image
+from gmlp_core.inference import predict
+from gmlp_core.models import count_parameters
+from tests.conftest import ROOT
+
+CHECKPOINTS = ROOT / "checkpoints"
+SAMPLES = sorted((ROOT / "gmlp_core" / "samples").glob("*.jpg"))
+
+
+def test_s16_is_the_blog_protocol_under_two_million_parameters():
+    model, info = load_checkpoint(CHECKPOINTS / "s16.safetensors")
+    assert (info.config.patch_size, info.config.num_patches, info.config.heads) == (8, 16, 4)
+    assert count_parameters(model) < 2_000_000
+    assert info.class_names == CIFAR10_CLASSES
+
+
+def test_s16_records_how_it_was_made():
+    _, info = load_checkpoint(CHECKPOINTS / "s16.safetensors")
+    meta = info.meta
+    assert meta["dataset"] == "CIFAR-10 (JPEG q75)" and meta["preset"] == "s16"
+    assert [meta["test"][f"top{k}"] for k in range(1, 6)] == sorted(meta["test"][f"top{k}"] for k in range(1, 6))
+    assert meta["test_images"] == 5000 and len(meta["confusion"]) == 10
+    assert {"device", "wall_time_s", "images_per_s", "training", "history", "mean", "std"} <= set(meta)
+    assert info.snapshots.shape[0] == len(meta["history"]) + 1
+
+
+def test_s16_classifies_the_committed_samples():
+    model, info = load_checkpoint(CHECKPOINTS / "s16.safetensors")
+    truths = [path.stem.rsplit("_", 1)[0] for path in SAMPLES]
+    guesses = [predict(model, info, load_image(path)).top[0][0] for path in SAMPLES]
+    assert len(SAMPLES) == 20 and set(truths) == set(CIFAR10_CLASSES)
+    correct = sum(t == g for t, g in zip(truths, guesses))
+    assert correct >= 14, list(zip(truths, guesses))
+
+
+@pytest.mark.parametrize("path", list_checkpoints(CHECKPOINTS), ids=lambda p: p.name)
+def test_every_committed_checkpoint_loads_and_classifies(path):
+    model, info = load_checkpoint(path)
+    prediction = predict(model, info, load_image(SAMPLES[0]))
+    assert len(prediction.top) == 5 and abs(float(prediction.probabilities.sum()) - 1) < 1e-5
