@@ -14,7 +14,7 @@ PAGES = {  # key -> (file, URL path)
 
 
 def home() -> None:
-    setup_page("home_title")
+    setup_page("home_title", heading="gMLP Explorer")
     st.markdown(tr("home_intro"))
     cols = st.columns(3)
     for col, (key, (path, _)) in zip(cols, PAGES.items()):

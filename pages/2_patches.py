@@ -10,10 +10,7 @@ from pages._common import checkpoint_selector, sample_label, sample_paths, setup
 
 setup_page("patches_title")
 st.caption(tr("patches_intro"))
-loaded = checkpoint_selector()
-if loaded is None:
-    st.stop()
-model, info = loaded
+model, info = checkpoint_selector()
 config = info.config
 
 source = st.radio(tr("image_source"), ["sample", "upload", "camera"], horizontal=True, key="image_source",

@@ -12,10 +12,7 @@ from pages._common import checkpoint_selector, current_image, sample_label, samp
 
 setup_page("w_title")
 st.caption(tr("w_intro"))
-loaded = checkpoint_selector()
-if loaded is None:
-    st.stop()
-model, info = loaded
+model, info = checkpoint_selector()
 config = info.config
 weights = spatial_weights(model)  # (layers, heads, n, n)
 labels = token_labels(config)

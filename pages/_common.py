@@ -24,8 +24,8 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
-def setup_page(title_key: str, layout: str = "wide") -> None:
-    """Page config, the language switch in the sidebar, the page title."""
+def setup_page(title_key: str, heading: str | None = None, layout: str = "wide") -> None:
+    """Page config, the language switch in the sidebar, the page heading (by default the page title)."""
     st.set_page_config(page_title=f"{tr(title_key)} · gMLP Explorer", page_icon=":material/grid_on:", layout=layout)
     codes = list(LANGUAGES)
     choice = st.sidebar.selectbox("Language / Ngôn ngữ", codes, index=codes.index(lang()),
@@ -33,7 +33,7 @@ def setup_page(title_key: str, layout: str = "wide") -> None:
     if choice != lang():
         st.session_state["lang"] = choice
         st.rerun()
-    st.title(tr(title_key))
+    st.title(heading or tr(title_key))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -58,11 +58,12 @@ def checkpoint_label(path: str, modified: float) -> str:
 
 
 def checkpoint_selector():
-    """Sidebar choice among checkpoints/ (default s16) -> (model, info), or None after showing an error."""
+    """Sidebar choice among checkpoints/ (default s16) -> (model, info); shows an error and stops the page
+    when there is none to load."""
     paths = list_checkpoints(CHECKPOINT_DIR)
     if not paths:
         st.error(tr("no_checkpoints", folder=str(CHECKPOINT_DIR)))
-        return None
+        st.stop()
     names = [p.name for p in paths]
     current = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)
     index = names.index(current) if current in names else 0
@@ -75,7 +76,7 @@ def checkpoint_selector():
         return cached_checkpoint(str(path), path.stat().st_mtime)
     except CheckpointError as err:
         st.error(tr("checkpoint_error", error=str(err)))
-        return None
+        st.stop()
 
 
 def sample_paths() -> list[Path]:
