@@ -36,7 +36,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     """A labelled (rows x cols) heatmap; hidden cells (bool mask) are left blank on a grey ground.
 
     extra: more matrices of the same shape shown on hover, by name (e.g. the raw scores).
-    compact: for small multiples: no axis titles, a slim colour bar, small tick labels.
+    compact: for small multiples: no axis titles, no colour bar (hover gives the numbers), small tick labels.
     """
     values = _array(matrix)
     rows, cols = values.shape
@@ -60,7 +60,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     figure = go.Figure(go.Heatmap(
         z=shown, x=list(range(cols)), y=list(range(rows)), text=hover, hovertemplate="%{text}<extra></extra>",
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
-        colorbar=dict(title=dict(text="" if compact else value_name, side="right"), thickness=8 if compact else 12),
+        colorbar=dict(title=dict(text=value_name, side="right"), thickness=12), showscale=not compact,
         hoverongaps=True, xgap=1, ygap=1,
     ))
     size = height or max(260, min(640, 60 + 26 * rows))
