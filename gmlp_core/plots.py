@@ -19,7 +19,8 @@ def _array(matrix) -> np.ndarray:
 
 def value_range(*matrices, signed: bool = False) -> tuple[float, float]:
     """(zmin, zmax) covering every finite value of the given matrices; symmetric about 0 when signed."""
-    finite = np.concatenate([_array(m)[np.isfinite(_array(m))].ravel() for m in matrices] or [np.zeros(1)])
+    values = np.concatenate([_array(m).ravel() for m in matrices]) if matrices else np.zeros(0)
+    finite = values[np.isfinite(values)]
     if finite.size == 0:
         finite = np.zeros(1)
     low, high = float(finite.min()), float(finite.max())

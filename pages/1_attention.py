@@ -3,6 +3,8 @@
 import streamlit as st
 
 from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
+
+DEFAULTS = LessonSettings()
 from gmlp_core.plots import heatmap, value_range
 from gmlp_core.tables import matrix_csv, matrix_frame
 from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
@@ -29,7 +31,7 @@ if source == "seed":
     if tokens_info.truncated:
         st.warning(tr("truncated", total=tokens_info.total, limit=tokens_info.limit))
     dim = st.slider(tr("embedding_dim"), 2, 32, 8, key="embedding_dim")
-    x = embed(tokens, dim, st.session_state.get("seed", 123)) if tokens else None
+    x = embed(tokens, dim, st.session_state.get("seed", DEFAULTS.seed)) if tokens else None
 else:
     st.caption(tr("table_help"))
     table = st.data_editor(
@@ -51,10 +53,10 @@ st.code("  |  ".join(tokens), language=None)
 # ---- controls
 with st.sidebar:
     st.subheader(tr("controls"))
-    d_out = st.number_input(tr("d_out"), 1, 64, 4, key="d_out")
+    d_out = st.number_input(tr("d_out"), 1, 64, DEFAULTS.d_out, key="d_out")
     choices = head_choices(int(d_out))
     heads = st.selectbox(tr("heads"), choices, index=min(1, len(choices) - 1), key="heads")
-    seed = st.number_input(tr("seed"), 0, 10_000, 123, key="seed")
+    seed = st.number_input(tr("seed"), 0, 10_000, DEFAULTS.seed, key="seed")
     scale = st.toggle(tr("scale"), True, key="scale")
     causal = st.toggle(tr("causal_toggle"), False, key="causal")
     dropout = st.slider(tr("dropout"), 0.0, 0.9, 0.0, 0.05, key="dropout")
