@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 from .checkpoints import save_checkpoint, snapshot
-from .data import (CIFAR10_MEAN, CIFAR10_STD, DataError, ImageSet, augment, load_image_folder,
+from .data import (CIFAR10_MEAN, CIFAR10_STD, BatchMixer, DataError, ImageSet, augment, load_image_folder,
                    load_torchvision_cifar10, normalize, split_validation)
 from .evaluate import evaluate, topk_correct
 from .models import PRESETS, GMLPVision, ModelConfig, count_parameters, preset
@@ -43,6 +43,9 @@ class TrainSettings:
     weight_decay: float = 0.05
     warmup_epochs: float = 1.0
     label_smoothing: float = 0.1
+    mixup: float = 0.0  # MixUp alpha; 0 = off
+    cutmix: float = 0.0  # CutMix alpha; 0 = off
+    mix_prob: float = 0.5  # share of batches that get MixUp or CutMix
     val_size: int = 5000
     seed: int = 0
 
@@ -83,6 +86,11 @@ def device_name(device: torch.device) -> str:
             if line.startswith("model name"):
                 return f"CPU: {line.split(':', 1)[1].strip()} ({torch.get_num_threads()} threads)"
     return f"CPU: {platform.processor() or platform.machine()} ({torch.get_num_threads()} threads)"
+
+
+def pick_precision(name: str, device: torch.device) -> str:
+    """auto = bf16 on CUDA, fp32 on CPU; bf16 on a CPU needs native bf16 support to be fast."""
+    return ("bf16" if device.type == "cuda" else "fp32") if name == "auto" else name
 
 
 def param_groups(model: torch.nn.Module, weight_decay: float) -> list[dict]:
@@ -128,6 +136,14 @@ class Progress:
             print(file=sys.stderr, flush=True)
 
 
+def augmentation_text(settings: TrainSettings) -> str:
+    parts = ["reflect-pad-4 random crop", "horizontal flip"]
+    mixes = [f"MixUp(alpha={settings.mixup})"] * bool(settings.mixup) + [f"CutMix(alpha={settings.cutmix})"] * bool(settings.cutmix)
+    if mixes and settings.mix_prob:
+        parts.append(f"{' or '.join(mixes)} on {settings.mix_prob:.0%} of batches")
+    return ", ".join(parts)
+
+
 def load_data(args) -> tuple[ImageSet, ImageSet | None]:
     """(train split incl. validation images, test split or None)."""
     if args.dataset == "torchvision-cifar10":
@@ -148,7 +164,8 @@ def train(args) -> Path | None:
     ddp = setup_distributed(device)
     settings = TrainSettings(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                              weight_decay=args.weight_decay, warmup_epochs=args.warmup_epochs,
-                             label_smoothing=args.label_smoothing, val_size=args.val_size, seed=args.seed)
+                             label_smoothing=args.label_smoothing, mixup=args.mixup, cutmix=args.cutmix,
+                             mix_prob=args.mix_prob, val_size=args.val_size, seed=args.seed)
     torch.manual_seed(settings.seed)
     if device.type == "cpu":
         torch.use_deterministic_algorithms(True)
@@ -180,8 +197,10 @@ def train(args) -> Path | None:
     steps_per_epoch = len(train_set) // settings.batch_size
     total_steps = steps_per_epoch * settings.epochs
     warmup_steps = int(settings.warmup_epochs * steps_per_epoch)
-    autocast = (torch.autocast("cuda", dtype=torch.bfloat16) if device.type == "cuda"
+    precision = pick_precision(args.precision, device)
+    autocast = (torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16"
                 else contextlib.nullcontext())
+    mixer = BatchMixer(config.num_classes, settings.mixup, settings.cutmix, settings.mix_prob)
     mean, std = CIFAR10_MEAN, CIFAR10_STD
     if ddp.main:
         print(f"{args.preset}: {count_parameters(model):,} parameters, {config.num_patches} patches, "
@@ -202,9 +221,10 @@ def train(args) -> Path | None:
             index = order[i * settings.batch_size + ddp.rank * per_rank:][:per_rank]
             x = augment(normalize(train_set.images[index], mean, std), generator)
             y = train_set.labels[index]
+            x, target = mixer(x, y)
             with autocast:
                 logits = net(x)
-                loss = F.cross_entropy(logits.float(), y, label_smoothing=settings.label_smoothing)
+                loss = F.cross_entropy(logits.float(), target, label_smoothing=settings.label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -249,8 +269,8 @@ def train(args) -> Path | None:
         "dataset": DATASET_NAMES[args.dataset], "dataset_version": args.dataset_version,
         "train_images": len(train_set), "val_images": len(val_set),
         "training": {**settings.__dict__, "optimizer": "AdamW(betas=(0.9, 0.99))", "schedule": "warmup+cosine",
-                     "augmentation": "reflect-pad-4 random crop, horizontal flip", "grad_clip": 1.0,
-                     "precision": "bf16 autocast" if device.type == "cuda" else "fp32", "world_size": ddp.world},
+                     "augmentation": augmentation_text(settings), "grad_clip": 1.0,
+                     "precision": "bf16 autocast" if precision == "bf16" else "fp32", "world_size": ddp.world},
         "device": device_name(device), "wall_time_s": round(wall, 1),
         "images_per_s": round(trained_images / max(time.perf_counter() - t0, 1e-9), 1),
         "parameters": count_parameters(model), "history": history,
@@ -286,6 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--weight-decay", type=float, default=defaults.weight_decay)
     parser.add_argument("--warmup-epochs", type=float, default=defaults.warmup_epochs)
     parser.add_argument("--label-smoothing", type=float, default=defaults.label_smoothing)
+    parser.add_argument("--mixup", type=float, default=defaults.mixup, help="MixUp alpha (0 = off)")
+    parser.add_argument("--cutmix", type=float, default=defaults.cutmix, help="CutMix alpha (0 = off)")
+    parser.add_argument("--mix-prob", type=float, default=defaults.mix_prob,
+                        help="share of batches mixed (MixUp or CutMix, chosen at random when both are on)")
+    parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
+                        help="auto: bf16 autocast on CUDA, fp32 on CPU; bf16 on a CPU with native bf16 is ~1.7x faster")
     parser.add_argument("--val-size", type=int, default=defaults.val_size)
     parser.add_argument("--limit-per-class", type=int, default=None, help="use only N train images per class")
     parser.add_argument("--skip-test", action="store_true", help="do not evaluate ROOT/test at the end")

@@ -7,7 +7,7 @@ import torch
 from safetensors.torch import load_file
 
 from gmlp_core.checkpoints import load_checkpoint, read_metadata
-from gmlp_core.data import augment
+from gmlp_core.data import BatchMixer, augment
 from gmlp_core.models import spatial_weights
 from gmlp_core.train import lr_at, main as train_main
 from tests.conftest import ROOT
@@ -39,7 +39,8 @@ def test_loss_falls_and_checkpoint_records_everything(data_root, tmp_path):
 
 def test_resume_continues_from_the_saved_epoch_and_matches_an_uninterrupted_run(data_root, tmp_path):
     straight, split = tmp_path / "straight.safetensors", tmp_path / "split.safetensors"
-    args = [*COMMON, "--data-dir", str(data_root), "--epochs", "2", "--skip-test"]
+    args = [*COMMON, "--data-dir", str(data_root), "--epochs", "2", "--skip-test",
+            "--mixup", "0.8", "--cutmix", "1.0", "--mix-prob", "0.5"]
     assert train_main([*args, "--out", str(straight)]) == 0
     assert train_main([*args, "--out", str(split), "--stop-after-epoch", "1"]) == 0
     assert not split.exists()
@@ -93,3 +94,42 @@ def test_s64_preset_trains_on_tiny_data(data_root, tmp_path):
     assert info.config.num_patches == 64 and info.config.heads == 4
     assert spatial_weights(model).shape == (12, 4, 64, 64)
     assert info.snapshots.shape == (2, 12, 4, 64, 64)
+
+
+def test_bf16_run_with_mixing_records_its_recipe(data_root, tmp_path):
+    out = tmp_path / "bf16.safetensors"
+    assert train_main([*COMMON, "--data-dir", str(data_root), "--out", str(out), "--epochs", "2", "--skip-test",
+                       "--precision", "bf16", "--mixup", "0.8", "--cutmix", "1.0", "--mix-prob", "0.5"]) == 0
+    _, meta = read_metadata(out)
+    assert meta["training"]["precision"] == "bf16 autocast"
+    assert meta["training"]["mixup"] == 0.8 and meta["training"]["cutmix"] == 1.0
+    assert "MixUp(alpha=0.8) or CutMix(alpha=1.0) on 50% of batches" in meta["training"]["augmentation"]
+    model, _ = load_checkpoint(out)
+    assert torch.isfinite(model(torch.zeros(2, 3, 32, 32))).all()
+
+
+def test_mixer_gives_soft_targets_that_sum_to_one():
+    torch.manual_seed(0)
+    x, y = torch.randn(8, 3, 32, 32), torch.arange(8) % 10
+    mixed, target = BatchMixer(10, mixup_alpha=0.8, cutmix_alpha=1.0, prob=1.0)(x, y)
+    assert mixed.shape == x.shape and target.shape == (8, 10)
+    assert torch.allclose(target.sum(1), torch.ones(8))
+    assert not torch.equal(mixed, x) and (target.max(1).values < 1).any()
+    plain, onehot = BatchMixer(10, 0.8, 1.0, prob=0.0)(x, y)
+    assert torch.equal(plain, x) and torch.equal(onehot.argmax(1), y) and torch.equal(onehot.sum(1), torch.ones(8))
+
+
+def test_mixer_repeats_under_the_same_seed():
+    x, y = torch.randn(8, 3, 32, 32), torch.arange(8)
+    mixer = BatchMixer(10, mixup_alpha=0.8, cutmix_alpha=1.0, prob=0.5)
+    runs = []
+    for _ in range(2):
+        torch.manual_seed(3)
+        runs.append([mixer(x, y) for _ in range(4)])
+    assert all(torch.equal(a[0], b[0]) and torch.equal(a[1], b[1]) for a, b in zip(*runs))
+
+
+@pytest.mark.parametrize("kwargs, field", [({"mixup_alpha": -1.0}, "alpha"), ({"prob": 1.5}, "probability")])
+def test_mixer_rejects_bad_settings(kwargs, field):
+    with pytest.raises(ValueError, match=field):
+        BatchMixer(10, **kwargs)
