@@ -37,6 +37,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "epoch": {"en": "epoch", "vi": "epoch"},
     "accuracy": {"en": "accuracy", "vi": "độ chính xác"},
     "sample": {"en": "Sample image (CIFAR-10 test)", "vi": "Ảnh mẫu (CIFAR-10 test)"},
+    "gallery": {"en": "Sample gallery: click a class name to use its picture",
+                "vi": "Thư viện ảnh mẫu: bấm tên lớp để dùng ảnh đó"},
     # ---- home
     "home_intro": {
         "en": "**gMLP Explorer** shows how tokens get mixed. *Self-attention* computes its mixing weights "

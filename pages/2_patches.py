@@ -6,7 +6,7 @@ import streamlit as st
 from gmlp_core.images import UPLOAD_TYPES, ImageError, load_image
 from gmlp_core.inference import predict
 from gmlp_core.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
-from pages._common import checkpoint_selector, sample_label, sample_paths, setup_page, tr
+from pages._common import checkpoint_selector, sample_gallery, sample_label, sample_paths, setup_page, tr
 
 setup_page("patches_title")
 st.caption(tr("patches_intro"))
@@ -19,6 +19,7 @@ data, name = None, None
 if source == "sample":
     samples = sample_paths()
     picked = st.selectbox(tr("sample"), samples, format_func=sample_label, key="sample")
+    sample_gallery("sample")
     data, name = picked.read_bytes(), sample_label(picked)
 elif source == "upload":
     upload = st.file_uploader(tr("upload"), type=list(UPLOAD_TYPES), key="upload")

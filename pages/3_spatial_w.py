@@ -8,7 +8,8 @@ from gmlp_core.inference import prepare, token_attention, token_labels
 from gmlp_core.models import head_average, spatial_weights
 from gmlp_core.plots import heatmap, row_on_grid_figure, value_range
 from gmlp_core.tables import heads_csv, matrix_csv, npy_bytes
-from pages._common import checkpoint_selector, current_image, sample_label, sample_paths, setup_page, tr
+from pages._common import (checkpoint_selector, current_image, sample_gallery, sample_label, sample_paths,
+                           setup_page, tr)
 
 setup_page("w_title")
 st.caption(tr("w_intro"))
@@ -81,6 +82,7 @@ use = st.radio(tr("image_for_w"), ["current", "sample"], horizontal=True, key="w
                format_func=lambda s: tr(f"w_image_{s}"))
 if use == "sample":
     picked_sample = st.selectbox(tr("sample"), sample_paths(), format_func=sample_label, key="w_sample")
+    sample_gallery("w_sample")
     image, image_name = load_image(picked_sample), sample_label(picked_sample)
 else:
     chosen_image = current_image()

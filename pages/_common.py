@@ -89,6 +89,24 @@ def sample_label(path: Path) -> str:
     return f"{name} · {number}"
 
 
+def _pick_sample(select_key: str, path: Path) -> None:
+    st.session_state[select_key] = path
+
+
+def sample_gallery(select_key: str, columns: int = 10) -> None:
+    """Thumbnails of every sample under the select box `select_key`; a click picks that sample there."""
+    samples = sample_paths()
+    current = st.session_state.get(select_key, samples[0])
+    with st.expander(tr("gallery"), expanded=True):
+        for start in range(0, len(samples), columns):
+            for column, path in zip(st.columns(columns, gap="small"), samples[start:start + columns]):
+                with column:
+                    st.image(str(path), width="stretch")
+                    st.button(sample_label(path).split(" · ")[0], key=f"{select_key}_pick_{path.stem}",
+                              width="stretch", type="primary" if path == current else "tertiary",
+                              on_click=_pick_sample, args=(select_key, path))
+
+
 def current_image():
     """(PIL image, name) chosen on the Patches page, or the first sample; None with an error shown."""
     data = st.session_state.get("image_bytes")

@@ -157,6 +157,16 @@ def test_picking_another_sample_changes_the_prediction():
     assert "truck" in at.caption[-1].value
 
 
+def test_clicking_a_gallery_thumbnail_picks_that_sample():
+    at = ok(page("pages/2_patches.py"))
+    before = charts(at)["top5"]["data"][0]["x"]
+    at.button(key="sample_pick_truck_0002").click().run()
+    assert ok(at).selectbox(key="sample").value.name == "truck_0002.jpg"
+    assert charts(at)["top5"]["data"][0]["x"] != before and "truck" in at.caption[-1].value
+    assert at.button(key="sample_pick_truck_0002").proto.type == "primary"
+    assert at.button(key="sample_pick_airplane_0000").proto.type != "primary"
+
+
 def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
     fake = SimpleNamespace(getvalue=lambda: b"definitely not a picture", name="notes.png")
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
@@ -201,8 +211,8 @@ def test_attention_changes_with_the_image_while_w_does_not():
     at = ok(page("pages/3_spatial_w.py"))
     at.radio(key="w_image_source").set_value("sample").run()
     attention, w = z(ok(at), "attention"), z(at, "w_beside")
-    at.selectbox(key="w_sample").select_index(7).run()
-    assert z(ok(at), "attention") != attention
+    at.button(key="w_sample_pick_dog_0000").click().run()
+    assert z(ok(at), "attention") != attention and at.selectbox(key="w_sample").value.name == "dog_0000.jpg"
     assert z(at, "w_beside") == w
 
 
