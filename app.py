@@ -4,7 +4,7 @@ import streamlit as st
 
 from gmlp_core.models import count_parameters
 from gmlp_core.plots import history_figure
-from pages._common import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, cached_checkpoint, setup_page, tr
+from pages._common import CHECKPOINT_DIR, DEEP_LINK_KEY, DEFAULT_CHECKPOINT, cached_checkpoint, setup_page, tr
 
 PAGES = {  # key -> (file, URL path)
     "attention": ("pages/1_attention.py", "attention"),
@@ -54,7 +54,11 @@ def model_card() -> None:
 
 ICONS = {"attention": ":material/text_fields:", "patches": ":material/image:", "w": ":material/grid_on:"}
 
-st.navigation([
+navigation = st.navigation([
     st.Page(home, title=tr("home_title"), icon=":material/home:", default=True),
     *[st.Page(path, title=tr(f"{key}_title"), icon=ICONS[key], url_path=url) for key, (path, url) in PAGES.items()],
-]).run()
+])
+deep_link = st.session_state.pop(DEEP_LINK_KEY, None)  # set by a page opened before this router ran
+if deep_link in PAGES:
+    st.switch_page(PAGES[deep_link][0])
+navigation.run()

@@ -24,8 +24,26 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
+DEEP_LINK_KEY = "_deep_link"
+
+
+def route_through_app(page_key: str) -> None:
+    """Send a page that runs without app.py's router back through it, remembering where it was going.
+
+    A fresh server's first script run uses Streamlit's old pages/-folder mode: a deep link such as
+    /patches then runs the page file alone, with the raw file list as navigation. app.py reads
+    DEEP_LINK_KEY and switches to the page once its own navigation is in place.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", False):
+        st.session_state[DEEP_LINK_KEY] = page_key
+        st.switch_page("app.py")
+
+
 def setup_page(title_key: str, heading: str | None = None, layout: str = "wide") -> None:
     """Page config, the language switch in the sidebar, the page heading (by default the page title)."""
+    route_through_app(title_key.removesuffix("_title"))
     st.set_page_config(page_title=f"{tr(title_key)} · gMLP Explorer", page_icon=":material/grid_on:", layout=layout)
     codes = list(LANGUAGES)
     choice = st.sidebar.selectbox("Language / Ngôn ngữ", codes, index=codes.index(lang()),

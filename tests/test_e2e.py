@@ -1,5 +1,6 @@
 """The running app in a real headless browser: Debian's Chromium driven by Playwright."""
 
+import contextlib
 import socket
 import subprocess
 import sys
@@ -26,8 +27,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def app_url():
+@contextlib.contextmanager
+def streamlit_server():
+    """A fresh `streamlit run app.py` on a free port -> its URL."""
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
@@ -44,9 +46,17 @@ def app_url():
     else:
         server.kill()
         pytest.fail("streamlit did not start: " + server.stdout.read().decode()[-2000:])
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    with streamlit_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +107,16 @@ def test_every_page_renders_and_an_upload_is_classified(app_url, browser_page, t
     expect(metric).to_be_visible(timeout=30_000)
     assert metric.inner_text().strip() == expected
     no_exception(page)
+
+
+def test_a_deep_link_on_a_fresh_server_opens_that_page_inside_the_app(browser_page):
+    page = browser_page
+    with streamlit_server() as url:
+        page.goto(f"{url}/patches")
+        expect(page.get_by_role("heading", name="Patches & predictions (image)")).to_be_visible(timeout=60_000)
+        nav = page.locator("[data-testid='stSidebarNav']")
+        expect(nav.get_by_text("Spatial W (gMLP)")).to_be_visible(timeout=30_000)
+        assert nav.get_by_text("common", exact=True).count() == 0
+        assert page.url.rstrip("/").endswith("/patches")
+        expect(page.locator("[data-testid='stMetricValue']")).to_be_visible(timeout=30_000)
+        no_exception(page)
