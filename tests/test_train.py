@@ -7,7 +7,7 @@ import torch
 from safetensors.torch import load_file
 
 from gmlp_core.checkpoints import load_checkpoint, read_metadata
-from gmlp_core.data import BatchMixer, augment
+from gmlp_core.data import BatchMixer, GroupTrivialAugment, augment
 from gmlp_core.models import spatial_weights
 from gmlp_core.train import lr_at, main as train_main
 from tests.conftest import ROOT
@@ -40,7 +40,7 @@ def test_loss_falls_and_checkpoint_records_everything(data_root, tmp_path):
 def test_resume_continues_from_the_saved_epoch_and_matches_an_uninterrupted_run(data_root, tmp_path):
     straight, split = tmp_path / "straight.safetensors", tmp_path / "split.safetensors"
     args = [*COMMON, "--data-dir", str(data_root), "--epochs", "2", "--skip-test",
-            "--mixup", "0.8", "--cutmix", "1.0", "--mix-prob", "0.5"]
+            "--mixup", "0.8", "--cutmix", "1.0", "--mix-prob", "0.5", "--trivial-augment"]
     assert train_main([*args, "--out", str(straight)]) == 0
     assert train_main([*args, "--out", str(split), "--stop-after-epoch", "1"]) == 0
     assert not split.exists()
@@ -99,10 +99,12 @@ def test_s64_preset_trains_on_tiny_data(data_root, tmp_path):
 def test_bf16_run_with_mixing_records_its_recipe(data_root, tmp_path):
     out = tmp_path / "bf16.safetensors"
     assert train_main([*COMMON, "--data-dir", str(data_root), "--out", str(out), "--epochs", "2", "--skip-test",
-                       "--precision", "bf16", "--mixup", "0.8", "--cutmix", "1.0", "--mix-prob", "0.5"]) == 0
+                       "--precision", "bf16", "--mixup", "0.8", "--cutmix", "1.0", "--mix-prob", "0.5",
+                       "--trivial-augment"]) == 0
     _, meta = read_metadata(out)
     assert meta["training"]["precision"] == "bf16 autocast"
     assert meta["training"]["mixup"] == 0.8 and meta["training"]["cutmix"] == 1.0
+    assert meta["training"]["augmentation"].startswith("TrivialAugmentWide")
     assert "MixUp(alpha=0.8) or CutMix(alpha=1.0) on 50% of batches" in meta["training"]["augmentation"]
     model, _ = load_checkpoint(out)
     assert torch.isfinite(model(torch.zeros(2, 3, 32, 32))).all()
@@ -133,3 +135,15 @@ def test_mixer_repeats_under_the_same_seed():
 def test_mixer_rejects_bad_settings(kwargs, field):
     with pytest.raises(ValueError, match=field):
         BatchMixer(10, **kwargs)
+
+
+def test_group_trivial_augment_changes_images_reproducibly():
+    x = torch.randint(0, 256, (32, 3, 32, 32), dtype=torch.uint8)
+    policy = GroupTrivialAugment(group=8)
+    torch.manual_seed(5)
+    a = policy(x)
+    torch.manual_seed(5)
+    assert torch.equal(a, policy(x))
+    assert a.shape == x.shape and a.dtype == torch.uint8 and not torch.equal(a, x)
+    with pytest.raises(ValueError, match="uint8"):
+        policy(x.float())
