@@ -78,6 +78,7 @@ def save_checkpoint(model: GMLPVision, path, snapshots: torch.Tensor | None = No
         raise CheckpointError(f"{path}: metadata must be JSON-serialisable ({err})") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     save_file(tensors, str(path), metadata={"format": FORMAT, "config": model.config.to_json(), "meta": meta_json})
+    path.chmod(0o644)  # safetensors writes owner-only files; a checkpoint is meant to be shared and served
     return path
 
 

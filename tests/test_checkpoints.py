@@ -52,6 +52,7 @@ def test_native_round_trip_gives_identical_logits(tmp_path):
     assert torch.equal(info.snapshots, snapshots) and info.meta["test"]["top1"] == 0.5
     assert not loaded.training
     assert read_metadata(path)[1]["test"] == {"top1": 0.5}
+    assert path.stat().st_mode & 0o777 == 0o644  # others can read it (to serve it), only the owner can write
 
 
 def test_state_dict_saved_on_gpu_loads_on_cpu(tmp_path):
