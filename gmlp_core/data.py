@@ -160,6 +160,9 @@ class BatchMixer:
         return images, F.one_hot(labels, self.num_classes).to(images.dtype)
 
 
+TRIVIAL_AUGMENT_GROUP = 8  # images that share one TrivialAugment draw
+
+
 class GroupTrivialAugment:
     """torchvision's TrivialAugmentWide on a uint8 batch, one random op per group of `group` images.
 
@@ -167,7 +170,7 @@ class GroupTrivialAugment:
     Draws from torch's global generator (a seeded run repeats). (b, C, H, W) uint8 -> same.
     """
 
-    def __init__(self, group: int = 8):
+    def __init__(self, group: int = TRIVIAL_AUGMENT_GROUP):
         from torchvision.transforms import v2
 
         if group < 1:

@@ -24,8 +24,8 @@ import torch.nn.functional as F
 from torch.nn.parallel import DistributedDataParallel
 
 from .checkpoints import save_checkpoint, snapshot
-from .data import (CIFAR10_MEAN, CIFAR10_STD, BatchMixer, DataError, GroupTrivialAugment, ImageSet, augment,
-                   load_image_folder, load_torchvision_cifar10, normalize, split_validation)
+from .data import (CIFAR10_MEAN, CIFAR10_STD, TRIVIAL_AUGMENT_GROUP, BatchMixer, DataError, GroupTrivialAugment,
+                   ImageSet, augment, load_image_folder, load_torchvision_cifar10, normalize, split_validation)
 from .evaluate import evaluate, topk_correct
 from .models import PRESETS, GMLPVision, ModelConfig, count_parameters, preset
 
@@ -46,7 +46,7 @@ class TrainSettings:
     mixup: float = 0.0  # MixUp alpha; 0 = off
     cutmix: float = 0.0  # CutMix alpha; 0 = off
     mix_prob: float = 0.5  # share of batches that get MixUp or CutMix
-    trivial_augment: bool = False  # TrivialAugmentWide, one op per group of 8 images
+    trivial_augment: bool = False  # TrivialAugmentWide, one op per group of TRIVIAL_AUGMENT_GROUP images
     val_size: int = 5000
     seed: int = 0
 
@@ -138,7 +138,7 @@ class Progress:
 
 
 def augmentation_text(settings: TrainSettings) -> str:
-    parts = ["TrivialAugmentWide (one op per 8 images)"] * settings.trivial_augment + \
+    parts = [f"TrivialAugmentWide (one op per {TRIVIAL_AUGMENT_GROUP} images)"] * settings.trivial_augment + \
             ["reflect-pad-4 random crop", "horizontal flip"]
     mixes = [f"MixUp(alpha={settings.mixup})"] * bool(settings.mixup) + [f"CutMix(alpha={settings.cutmix})"] * bool(settings.cutmix)
     if mixes and settings.mix_prob:
@@ -316,7 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mix-prob", type=float, default=defaults.mix_prob,
                         help="share of batches mixed (MixUp or CutMix, chosen at random when both are on)")
     parser.add_argument("--trivial-augment", action="store_true",
-                        help="torchvision's TrivialAugmentWide before crop and flip (one op per group of 8 images)")
+                        help="torchvision's TrivialAugmentWide before crop and flip "
+                             f"(one op per group of {TRIVIAL_AUGMENT_GROUP} images)")
     parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
                         help="auto: bf16 autocast on CUDA, fp32 on CPU; bf16 on a CPU with native bf16 is ~1.7x faster")
     parser.add_argument("--val-size", type=int, default=defaults.val_size)

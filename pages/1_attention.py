@@ -3,13 +3,13 @@
 import streamlit as st
 
 from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
-
-DEFAULTS = LessonSettings()
 from gmlp_core.plots import heatmap, value_range
 from gmlp_core.tables import matrix_csv, matrix_frame
 from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
                             embeddings_from_table, tokenize)
 from pages._common import setup_page, tr
+
+DEFAULTS = LessonSettings()
 
 setup_page("attention_title")
 st.caption(tr("attention_intro"))

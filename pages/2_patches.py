@@ -19,7 +19,7 @@ data, name = None, None
 if source == "sample":
     samples = sample_paths()
     picked = st.selectbox(tr("sample"), samples, format_func=sample_label, key="sample")
-    sample_gallery("sample")
+    sample_gallery("sample", picked)
     data, name = picked.read_bytes(), sample_label(picked)
 elif source == "upload":
     upload = st.file_uploader(tr("upload"), type=list(UPLOAD_TYPES), key="upload")

@@ -82,7 +82,7 @@ use = st.radio(tr("image_for_w"), ["current", "sample"], horizontal=True, key="w
                format_func=lambda s: tr(f"w_image_{s}"))
 if use == "sample":
     picked_sample = st.selectbox(tr("sample"), sample_paths(), format_func=sample_label, key="w_sample")
-    sample_gallery("w_sample")
+    sample_gallery("w_sample", picked_sample)
     image, image_name = load_image(picked_sample), sample_label(picked_sample)
 else:
     chosen_image = current_image()

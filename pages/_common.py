@@ -101,26 +101,30 @@ def sample_paths() -> list[Path]:
     return sorted(SAMPLE_DIR.glob("*.jpg"))
 
 
+def sample_class(path: Path) -> str:
+    """airplane_0002.jpg -> 'airplane': the true class is the file name's first part."""
+    return path.stem.rpartition("_")[0]
+
+
 def sample_label(path: Path) -> str:
-    """airplane_0002.jpg -> 'airplane · 0002' (the true class is the file name's first part)."""
-    name, _, number = path.stem.rpartition("_")
-    return f"{name} · {number}"
+    """airplane_0002.jpg -> 'airplane · 0002'"""
+    return f"{sample_class(path)} · {path.stem.rpartition('_')[2]}"
 
 
 def _pick_sample(select_key: str, path: Path) -> None:
     st.session_state[select_key] = path
 
 
-def sample_gallery(select_key: str, columns: int = 10) -> None:
-    """Thumbnails of every sample under the select box `select_key`; a click picks that sample there."""
+def sample_gallery(select_key: str, current: Path, columns: int = 10) -> None:
+    """Thumbnails of every sample under the select box `select_key` (showing `current`); a click picks
+    that sample there."""
     samples = sample_paths()
-    current = st.session_state.get(select_key, samples[0])
     with st.expander(tr("gallery"), expanded=True):
         for start in range(0, len(samples), columns):
             for column, path in zip(st.columns(columns, gap="small"), samples[start:start + columns]):
                 with column:
                     st.image(str(path), width="stretch")
-                    st.button(sample_label(path).split(" · ")[0], key=f"{select_key}_pick_{path.stem}",
+                    st.button(sample_class(path), key=f"{select_key}_pick_{path.stem}",
                               width="stretch", type="primary" if path == current else "tertiary",
                               on_click=_pick_sample, args=(select_key, path))
 
