@@ -23,7 +23,7 @@ from gmlp_core.checkpoints import load_checkpoint  # noqa: E402
 from gmlp_core.images import load_image  # noqa: E402
 from gmlp_core.inference import prepare  # noqa: E402
 
-PAGES = ["app.py", "pages/1_attention.py", "pages/2_patches.py", "pages/3_spatial_w.py"]
+PAGES = ["app.py", "pages/1_attention_text.py", "pages/2_patches_image.py", "pages/3_spatial_w_gmlp.py"]
 
 
 def timed_reruns(at: AppTest, reruns: int) -> list[float]:
@@ -56,7 +56,7 @@ def main() -> None:
         print(describe(page, timed_reruns(AppTest.from_file(str(ROOT / page), default_timeout=120), args.reruns)))
 
     model, info = load_checkpoint(args.checkpoint)
-    _, x = prepare(load_image(ROOT / "gmlp_core" / "samples" / "cat_0000.jpg"), info)
+    _, x = prepare(load_image(ROOT / "gmlp_core" / "ui" / "samples" / "cat_0000.jpg"), info)
     times = []
     with torch.inference_mode():
         for i in range(110):

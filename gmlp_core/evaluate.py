@@ -10,7 +10,8 @@ from dataclasses import dataclass
 import torch
 
 from .checkpoints import CheckpointError, load_checkpoint
-from .data import DataError, ImageSet, load_image_folder, normalize
+from .data import DataError, ImageSet, load_image_folder
+from .images import normalize
 
 
 @dataclass
@@ -23,9 +24,17 @@ class EvalResult:
     confusion: list[list[int]]
 
     def as_json(self) -> dict:
-        out = {f"top{k + 1}": acc for k, acc in enumerate(self.topk)}
-        out.update(n=self.n, per_class=self.per_class, confusion=self.confusion)
-        return out
+        return {**topk_record(self.topk), "n": self.n, "per_class": self.per_class, "confusion": self.confusion}
+
+
+def topk_record(topk: list[float], prefix: str = "top") -> dict[str, float]:
+    """[a1, ..., a5] -> {"top1": a1, ..., "top5": a5}: how every record names top-k accuracies."""
+    return {f"{prefix}{k + 1}": acc for k, acc in enumerate(topk)}
+
+
+def topk_from_record(record: dict, prefix: str = "top", max_k: int = 5) -> list[float]:
+    """The inverse of topk_record, for the k present."""
+    return [record[f"{prefix}{k}"] for k in range(1, max_k + 1) if f"{prefix}{k}" in record]
 
 
 def topk_correct(logits: torch.Tensor, labels: torch.Tensor, max_k: int = 5) -> torch.Tensor:
@@ -86,7 +95,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         model, info = load_checkpoint(args.checkpoint)
-        data = load_image_folder(args.data_dir, class_names=info.class_names, image_size=info.config.image_size)
+        # recorded names fix the label order; a file without them takes the folders' sorted names
+        data = load_image_folder(args.data_dir, class_names=info.meta.get("class_names"),
+                                 image_size=info.config.image_size)
     except (CheckpointError, DataError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

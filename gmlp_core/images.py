@@ -82,24 +82,21 @@ def load_image(source) -> Image.Image:
         raise ImageError(f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file") from None
 
 
-def center_square(img: Image.Image) -> Image.Image:
-    """The largest centred square crop."""
-    width, height = img.size
-    side = min(width, height)
-    left, top = (width - side) // 2, (height - side) // 2
-    return img.crop((left, top, left + side, top + side))
-
-
 def model_image(img: Image.Image, size: int) -> Image.Image:
     """Centre crop to a square, then an antialiased (Lanczos) resize to size x size."""
-    return center_square(img).resize((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return ImageOps.fit(img, (size, size), method=Image.Resampling.LANCZOS)
+
+
+def normalize(images: torch.Tensor, mean, std) -> torch.Tensor:
+    """uint8 (b, C, H, W) -> float (b, C, H, W) in [0, 1], standardised per channel."""
+    mean_t = torch.tensor(mean, device=images.device).view(1, -1, 1, 1)
+    std_t = torch.tensor(std, device=images.device).view(1, -1, 1, 1)
+    return (images.float() / 255.0 - mean_t) / std_t
 
 
 def to_tensor(img: Image.Image, mean, std) -> torch.Tensor:
     """RGB image -> (1, 3, H, W) float, normalised per channel."""
-    pixels = torch.from_numpy(np.asarray(img.convert("RGB"), dtype=np.float32) / 255.0)
-    x = rearrange(pixels, "h w c -> 1 c h w")
-    return (x - torch.tensor(mean).view(1, 3, 1, 1)) / torch.tensor(std).view(1, 3, 1, 1)
+    return normalize(rearrange(torch.from_numpy(np.array(img.convert("RGB"))), "h w c -> 1 c h w"), mean, std)
 
 
 def patch_grid(pixels: np.ndarray, patch_size: int) -> np.ndarray:

@@ -11,6 +11,14 @@ import torch
 
 MAX_TOKENS = 64
 EXAMPLE_SENTENCES = ("Your journey starts with one step", "Death is like the wind, always by my side")
+# For the character language models (trained on Shakespeare): English the models know, and Vietnamese,
+# whose letters with diacritics fall outside their vocabulary.
+EXAMPLE_PROMPTS = {
+    "en": ("ROMEO:\nBut soft, what light through yonder window breaks?",
+           "First Citizen:\nBefore we proceed any further, hear me speak.",
+           "To be, or not to be, that is the question."),
+    "vi": ("Học, học nữa, học mãi.", "Xin chào các bạn!"),
+}
 
 # A small 3-dimensional embedding a teacher can check by hand, one row per token.
 EXAMPLE_TOKENS = ("Your", "journey", "starts", "with", "one", "step")

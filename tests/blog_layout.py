@@ -2,7 +2,6 @@
 reference: its state_dict keys and forward pass are what users' checkpoints hold."""
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 
@@ -81,7 +80,8 @@ class Image_Classification(nn.Module):  # noqa: N801
         super().__init__()
         self.model = gMLP_Vision(patch=patch, embed=embed, num_layers=num_layers, heads=heads)
         self.fc_1 = nn.Linear(embed, fc_dim)
+        self.act = nn.GELU()
         self.head = nn.Linear(fc_dim, num_classes)
 
     def forward(self, x):
-        return self.head(F.relu(self.fc_1(self.model(x))))
+        return self.head(self.act(self.fc_1(self.model(x))))

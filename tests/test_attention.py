@@ -77,7 +77,9 @@ def test_multi_head_matches_pytorch_sdpa():
         assert ours.weights.shape == (3, 6, 6)
         assert torch.allclose(ours.context, reference, atol=1e-6)
         assert torch.allclose(ours.output, reference @ w["w_o"], atol=1e-6)
-        assert torch.allclose(ours.mean_weights, ours.weights.mean(0))
+        per_head = [scaled_dot_product_attention(x, *(w[k][:, 4 * h:4 * h + 4] for k in ("w_q", "w_k", "w_v")),
+                                                 causal=causal).weights for h in range(3)]
+        assert torch.allclose(ours.mean_weights, sum(per_head) / 3, atol=1e-6)
 
 
 def test_multi_head_rejects_indivisible_width():

@@ -5,9 +5,10 @@ import zipfile
 
 import pytest
 import torch
+from safetensors.torch import save_file
 
 from gmlp_core.checkpoints import CheckpointError, list_checkpoints, load_checkpoint, read_metadata, save_checkpoint
-from gmlp_core.models import GMLPVision, ModelConfig, preset, spatial_weights
+from gmlp_core.models import GMLPVision, LMConfig, ModelConfig, build_model, preset, spatial_weights
 from tests.blog_layout import Image_Classification
 
 IMAGES = torch.randn(4, 3, 32, 32)
@@ -49,7 +50,7 @@ def test_native_round_trip_gives_identical_logits(tmp_path):
     loaded, info = load_checkpoint(path)
     assert torch.equal(loaded(IMAGES), model(IMAGES))
     assert info.config == model.config and info.class_names == tuple("abcdefghij")
-    assert torch.equal(info.snapshots, snapshots) and info.meta["test"]["top1"] == 0.5
+    assert torch.equal(info.snapshots, snapshots.half().float()) and info.meta["test"]["top1"] == 0.5
     assert not loaded.training
     assert read_metadata(path)[1]["test"] == {"top1": 0.5}
     assert path.stat().st_mode & 0o777 == 0o644  # others can read it (to serve it), only the owner can write
@@ -121,7 +122,8 @@ def test_missing_and_unexpected_keys_are_listed(tmp_path):
     state.pop("head.bias")
     state["extra.weight"] = torch.zeros(1)
     torch.save({"model": state, "config": config.__dict__}, tmp_path / "bad.pt")
-    with pytest.raises(CheckpointError, match=r"bad.pt: .*missing keys \['head.bias'\]; unexpected keys \['extra.weight'\]"):
+    with pytest.raises(CheckpointError, match=r"bad.pt: .*Missing key\(s\) in state_dict: \"head.bias\"\..*"
+                                              r"Unexpected key\(s\) in state_dict: \"extra.weight\""):
         load_checkpoint(tmp_path / "bad.pt")
 
 
@@ -129,7 +131,9 @@ def test_shape_mismatch_names_parameter_and_both_shapes(tmp_path):
     model = small_model()
     save_checkpoint(model, tmp_path / "m.safetensors")
     wider = ModelConfig(d_model=16, d_ffn=32, depth=2, heads=2, num_classes=5)
-    with pytest.raises(CheckpointError, match=r"shape mismatch for 'head.weight': the file has \(10, 16\), the model expects \(5, 16\)"):
+    with pytest.raises(CheckpointError, match=r"size mismatch for head.weight: copying a param with shape "
+                                              r"torch.Size\(\[10, 16\]\) from checkpoint, the shape in current model "
+                                              r"is torch.Size\(\[5, 16\]\)"):
         load_checkpoint(tmp_path / "m.safetensors", config=wider)
 
 
@@ -159,3 +163,43 @@ def test_list_checkpoints_finds_model_files(tmp_path):
     (tmp_path / "b.safetensors.state.pt").write_bytes(b"x")
     (tmp_path / "readme.md").write_text("x")
     assert [p.name for p in list_checkpoints(tmp_path)] == ["a.pt", "b.safetensors"]
+
+
+@pytest.mark.parametrize("arch", ["attention-lm", "gmlp-lm", "amlp-lm"])
+def test_every_language_arch_round_trips_with_its_vocabulary(tmp_path, arch):
+    config = LMConfig(vocab_size=6, block_size=8, d_model=8, depth=1, heads=2, d_ffn=16,
+                      attn_dim=4 if arch == "amlp-lm" else 0)
+    model = build_model(arch, config).eval()
+    path = save_checkpoint(model, tmp_path / "lm.safetensors", vocab="abcde")
+    loaded, info = load_checkpoint(path)
+    ids = torch.tensor([[0, 1, 2, 5, 4]])
+    assert info.arch == arch and info.config == config and type(loaded) is type(model)
+    assert torch.equal(loaded(ids), model(ids)) and info.tokenizer.decode([0, 4, 5]) == "ae\ufffd"
+
+
+def test_a_file_without_an_arch_loads_as_a_vision_model(tmp_path):
+    model = small_model()
+    state = {k: v.contiguous() for k, v in model.state_dict().items()}
+    save_file(state, str(tmp_path / "old.safetensors"), metadata={"config": model.config.to_json()})
+    loaded, info = load_checkpoint(tmp_path / "old.safetensors")
+    assert info.arch == "vision" and torch.equal(loaded(IMAGES), model(IMAGES))
+    assert info.class_names == tuple(f"class {i}" for i in range(10))
+
+
+def test_an_unknown_arch_in_the_header_is_named(tmp_path):
+    model = small_model()
+    save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(tmp_path / "x.safetensors"),
+              metadata={"arch": "mamba", "config": "{}"})
+    with pytest.raises(CheckpointError, match="x.safetensors: .*unknown arch 'mamba'"):
+        load_checkpoint(tmp_path / "x.safetensors")
+
+
+def test_blog_head_uses_gelu_like_the_blog(tmp_path):
+    blog = Image_Classification(embed=64, fc_dim=32, num_layers=1).eval()
+    torch.save(blog.state_dict(), tmp_path / "blog.pt")
+    loaded, info = load_checkpoint(tmp_path / "blog.pt")
+    assert info.config.head_act == "gelu" and info.source_format == "blog"
+    relu, _ = load_checkpoint(tmp_path / "blog.pt", config=info.config.replace(head_act="relu"))
+    with torch.no_grad():
+        assert torch.allclose(loaded(IMAGES), blog(IMAGES), atol=1e-5)
+        assert not torch.allclose(relu(IMAGES), blog(IMAGES), atol=1e-3)

@@ -16,6 +16,8 @@ from gmlp_core.images import load_image
 from gmlp_core.inference import predict
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.e2e
+
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -91,6 +93,11 @@ def test_every_page_renders_and_an_upload_is_classified(app_url, browser_page, t
     expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
     no_exception(page)
 
+    page.goto(f"{app_url}/language-models")
+    expect(page.get_by_role("heading", name="Language models (text)")).to_be_visible(timeout=30_000)
+    expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=30_000)
+    no_exception(page)
+
     page.goto(f"{app_url}/patches")
     expect(page.get_by_role("heading", name="Patches & predictions (image)")).to_be_visible(timeout=30_000)
     page.get_by_text("Upload", exact=True).click()
@@ -99,7 +106,7 @@ def test_every_page_renders_and_an_upload_is_classified(app_url, browser_page, t
     page.locator("input[type='file']").set_input_files(str(bad))
     expect(page.locator("[data-testid='stAlertContentError']")).to_contain_text("not an image", timeout=30_000)
 
-    good = ROOT / "gmlp_core" / "samples" / "ship_0000.jpg"
+    good = ROOT / "gmlp_core" / "ui" / "samples" / "ship_0000.jpg"
     model, info = load_checkpoint(ROOT / "checkpoints" / "s16.safetensors")
     expected = predict(model, info, load_image(good)).top[0][0]
     page.locator("input[type='file']").set_input_files(str(good))
@@ -116,7 +123,8 @@ def test_a_deep_link_on_a_fresh_server_opens_that_page_inside_the_app(browser_pa
         expect(page.get_by_role("heading", name="Patches & predictions (image)")).to_be_visible(timeout=60_000)
         nav = page.locator("[data-testid='stSidebarNav']")
         expect(nav.get_by_text("Spatial W (gMLP)")).to_be_visible(timeout=30_000)
-        assert nav.get_by_text("common", exact=True).count() == 0
+        expect(nav.get_by_text("Language models (text)")).to_be_visible(timeout=30_000)
+        assert nav.get_by_text("patches image", exact=False).count() == 0  # not the pages/-folder listing
         assert page.url.rstrip("/").endswith("/patches")
         expect(page.locator("[data-testid='stMetricValue']")).to_be_visible(timeout=30_000)
         no_exception(page)

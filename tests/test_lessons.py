@@ -9,7 +9,7 @@ from gmlp_core.checkpoints import CheckpointInfo
 from gmlp_core.inference import block_inputs, predict, token_attention, token_labels
 from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
 from gmlp_core.models import GMLPVision, ModelConfig
-from gmlp_core.tables import heads_csv, matrix_csv, npy_bytes
+from gmlp_core.ui.tables import heads_csv, matrix_csv, npy_bytes
 from gmlp_core.text import EXAMPLE_EMBEDDINGS
 
 

@@ -66,7 +66,7 @@ def test_home_shows_the_default_model_card():
 
 # ---- Attention
 def test_attention_renders_every_variant_with_defaults():
-    at = ok(page("pages/1_attention.py"))
+    at = ok(page("pages/1_attention_text.py"))
     shown = charts(at)
     for key in ("simplified_scores", "simplified_weights", "trainable_weights", "causal_mask",
                 "causal_masked_scores", "causal_weights", "causal_renorm", "head_0", "head_1", "head_average"):
@@ -76,7 +76,7 @@ def test_attention_renders_every_variant_with_defaults():
 
 
 def test_changing_the_sentence_changes_the_heatmaps():
-    at = ok(page("pages/1_attention.py"))
+    at = ok(page("pages/1_attention_text.py"))
     at.text_input(key="sentence").input("Death is like the wind, always by my side").run()
     figure = charts(ok(at))["simplified_weights"]
     assert len(figure["data"][0]["z"]) == 10
@@ -84,7 +84,7 @@ def test_changing_the_sentence_changes_the_heatmaps():
 
 
 def test_causal_toggle_hides_the_future():
-    at = ok(page("pages/1_attention.py"))
+    at = ok(page("pages/1_attention_text.py"))
     assert all(v is not None for row in z(at, "trainable_weights") for v in row)
     at.toggle(key="causal").set_value(True).run()
     weights = z(ok(at), "trainable_weights")
@@ -93,7 +93,7 @@ def test_causal_toggle_hides_the_future():
 
 
 def test_causal_tab_shows_both_methods_agree():
-    at = ok(page("pages/1_attention.py"))
+    at = ok(page("pages/1_attention_text.py"))
     by_mask, by_renormalising = z(at, "causal_weights"), z(at, "causal_renorm")
     assert all((a is None and b is None) or a == pytest.approx(b, abs=1e-6)
                for row_a, row_b in zip(by_mask, by_renormalising) for a, b in zip(row_a, row_b))
@@ -103,14 +103,14 @@ def test_causal_tab_shows_both_methods_agree():
 
 
 def test_changing_heads_changes_the_head_maps():
-    at = ok(page("pages/1_attention.py"))
+    at = ok(page("pages/1_attention_text.py"))
     assert {"head_0", "head_1"} <= set(charts(at)) and "head_2" not in charts(at)
     at.selectbox(key="heads").set_value(4).run()
     assert {"head_0", "head_1", "head_2", "head_3"} <= set(charts(ok(at)))
 
 
 def test_head_subset_changes_the_average():
-    at = ok(page("pages/1_attention.py"))
+    at = ok(page("pages/1_attention_text.py"))
     before = z(at, "head_average")
     at.multiselect(key="avg_heads").set_value([1]).run()
     after = z(ok(at), "head_average")
@@ -118,30 +118,36 @@ def test_head_subset_changes_the_average():
 
 
 def test_long_sentence_is_truncated_with_a_notice():
-    at = ok(page("pages/1_attention.py"))
+    at = ok(page("pages/1_attention_text.py"))
     at.text_input(key="sentence").input("word " * 80).run()
     assert any("80 tokens; only the first 64" in w.value for w in ok(at).warning)
     assert len(z(at, "simplified_weights")) == 64
 
 
 def test_hand_typed_table_gives_checkable_scores():
-    at = ok(page("pages/1_attention.py"))
+    at = ok(page("pages/1_attention_text.py"))
     at.radio(key="embedding_source").set_value("table").run()
     scores = z(ok(at), "simplified_scores")
     assert scores[0][0] == pytest.approx(0.43 ** 2 + 0.15 ** 2 + 0.89 ** 2, abs=1e-5)
     assert scores[0][1] == pytest.approx(0.43 * 0.55 + 0.15 * 0.87 + 0.89 * 0.66, abs=1e-5)
 
 
-def test_vietnamese_switch_translates_the_page():
-    at = ok(page("pages/1_attention.py"))
-    at.selectbox(key="lang_widget").set_value("vi").run()
-    assert ok(at).title[0].value == "Attention (văn bản)"
+def test_a_page_speaks_the_language_chosen_in_the_frame():
+    at = ok(page("pages/1_attention_text.py", lang="vi"))
+    assert at.title[0].value == "Attention (văn bản)"
     assert at.toggle(key="causal").label == "Nhân quả (che token tương lai)"
+
+
+def test_the_frame_draws_the_language_switch_once_and_it_translates():
+    at = ok(page("app.py", checkpoint=None))
+    assert [s.key for s in at.sidebar.selectbox].count("lang") == 1
+    at.selectbox(key="lang").set_value("vi").run()
+    assert any(m.label == "Số tham số" for m in ok(at).metric)
 
 
 # ---- Patches & predictions
 def test_patches_page_shows_the_pipeline_and_top5():
-    at = ok(page("pages/2_patches.py"))
+    at = ok(page("pages/2_patches_image.py"))
     shown = charts(at)
     assert {"original", "small", "grid", "sequence", "top5"} <= set(shown)
     assert len(shown["top5"]["data"][0]["x"]) == 5
@@ -149,7 +155,7 @@ def test_patches_page_shows_the_pipeline_and_top5():
 
 
 def test_picking_another_sample_changes_the_prediction():
-    at = ok(page("pages/2_patches.py"))
+    at = ok(page("pages/2_patches_image.py"))
     before = charts(at)["top5"]["data"][0]["x"]
     samples = at.selectbox(key="sample").options
     at.selectbox(key="sample").select_index(len(samples) - 1).run()
@@ -158,7 +164,7 @@ def test_picking_another_sample_changes_the_prediction():
 
 
 def test_clicking_a_gallery_thumbnail_picks_that_sample():
-    at = ok(page("pages/2_patches.py"))
+    at = ok(page("pages/2_patches_image.py"))
     before = charts(at)["top5"]["data"][0]["x"]
     at.button(key="sample_pick_truck_0002").click().run()
     assert ok(at).selectbox(key="sample").value.name == "truck_0002.jpg"
@@ -170,7 +176,7 @@ def test_clicking_a_gallery_thumbnail_picks_that_sample():
 def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
     fake = SimpleNamespace(getvalue=lambda: b"definitely not a picture", name="notes.png")
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
-    at = ok(page("pages/2_patches.py"))
+    at = ok(page("pages/2_patches_image.py"))
     at.radio(key="image_source").set_value("upload").run()
     errors = [e.value for e in ok(at).error]
     assert any("not an image" in e for e in errors)
@@ -180,35 +186,35 @@ def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
 
 # ---- Spatial W
 def test_w_page_shows_every_head_and_the_average():
-    at = ok(page("pages/3_spatial_w.py"))
+    at = ok(page("pages/3_spatial_w_gmlp.py"))
     shown = charts(at)
     assert {"w_head_0", "w_head_1", "w_avg", "w_init", "w_snapshot", "attention", "w_beside"} <= set(shown)
     assert len(shown["w_avg"]["data"][0]["z"]) == 16
 
 
 def test_changing_layer_changes_w():
-    at = ok(page("pages/3_spatial_w.py"))
+    at = ok(page("pages/3_spatial_w_gmlp.py"))
     before = z(at, "w_avg")
     at.select_slider(key="layer").set_value(1).run()
     assert z(ok(at), "w_avg") != before
 
 
 def test_head_subset_changes_the_w_average():
-    at = ok(page("pages/3_spatial_w.py"))
+    at = ok(page("pages/3_spatial_w_gmlp.py"))
     before = z(at, "w_avg")
     at.multiselect(key="w_heads").set_value([0]).run()
     assert z(ok(at), "w_avg") != before and z(at, "w_avg") == z(at, "w_head_0")
 
 
 def test_snapshot_slider_walks_through_training():
-    at = ok(page("pages/3_spatial_w.py"))
+    at = ok(page("pages/3_spatial_w_gmlp.py"))
     last = z(at, "w_snapshot")
     at.select_slider(key="snapshot").set_value("init").run()
     assert z(ok(at), "w_snapshot") != last and z(at, "w_snapshot") == z(at, "w_init")
 
 
 def test_attention_changes_with_the_image_while_w_does_not():
-    at = ok(page("pages/3_spatial_w.py"))
+    at = ok(page("pages/3_spatial_w_gmlp.py"))
     at.radio(key="w_image_source").set_value("sample").run()
     attention, w = z(ok(at), "attention"), z(at, "w_beside")
     at.button(key="w_sample_pick_dog_0000").click().run()
@@ -217,13 +223,13 @@ def test_attention_changes_with_the_image_while_w_does_not():
 
 
 def test_query_patch_picks_the_row_laid_on_the_grid():
-    at = ok(page("pages/3_spatial_w.py"))
+    at = ok(page("pages/3_spatial_w_gmlp.py"))
     before = charts(at)["row_Average"]["data"][1]["z"]
     at.selectbox(key="query").set_value(0).run()
     assert charts(ok(at))["row_Average"]["data"][1]["z"] != before
 
 
 def test_w_page_with_the_default_s16_checkpoint():
-    at = ok(page("pages/3_spatial_w.py", checkpoint=None))
+    at = ok(page("pages/3_spatial_w_gmlp.py", checkpoint=None))
     shown = charts(at)
     assert {"w_head_0", "w_head_1", "w_head_2", "w_head_3"} <= set(shown)

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
-from gmlp_core.plots import heatmap, value_range
-from gmlp_core.tables import matrix_csv, matrix_frame
+from gmlp_core.models import head_average
 from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
                             embeddings_from_table, tokenize)
-from pages._common import setup_page, tr
+from gmlp_core.ui.plots import heatmap, value_range
+from gmlp_core.ui.tables import matrix_csv, matrix_frame
+from gmlp_core.ui.widgets import grid, setup_page, tr
 
 DEFAULTS = LessonSettings()
 
@@ -138,16 +139,13 @@ with multi:
     chosen = st.multiselect(tr("heads_to_average"), list(range(int(heads))), default=list(range(int(heads))),
                             format_func=lambda h: tr("head_n", n=h), key="avg_heads")
     head_range = value_range(result.weights) if shared else weight_range
-    per_row = min(int(heads), 4)
-    for start in range(0, int(heads), per_row):
-        cols = st.columns(per_row)
-        for h, col in zip(range(start, start + per_row), cols):
-            with col:
-                show(heatmap(result.weights[h], labels, labels, title=tr("head_n", n=h), value_name=tr("weight"),
-                             hidden=result.mask, extra={tr("score"): result.scores[h]}, zrange=head_range,
-                             height=300, compact=True, **names), f"head_{h}")
+    for h, col in grid(range(int(heads)), min(int(heads), 4)):
+        with col:
+            show(heatmap(result.weights[h], labels, labels, title=tr("head_n", n=h), value_name=tr("weight"),
+                         hidden=result.mask, extra={tr("score"): result.scores[h]}, zrange=head_range,
+                         height=300, compact=True, **names), f"head_{h}")
     if chosen:
-        average = result.weights[sorted(chosen)].mean(dim=0)
+        average = head_average(result.weights, chosen)
         left, right = st.columns(2)
         with left:
             show(heatmap(average, labels, labels, title=tr("average_of", heads=", ".join(map(str, sorted(chosen)))),

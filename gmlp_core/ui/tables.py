@@ -7,19 +7,17 @@ import io
 import numpy as np
 import pandas as pd
 
+from .arrays import as_array
+
 
 def unique_labels(labels) -> list[str]:
     """Position-prefixed labels, so a token that occurs twice still names its own row and column."""
     return [f"{i}: {label}" for i, label in enumerate(labels)]
 
 
-def _numpy(matrix) -> np.ndarray:
-    return matrix.detach().cpu().numpy() if hasattr(matrix, "detach") else np.asarray(matrix)
-
-
 def matrix_frame(matrix, row_labels, col_labels) -> pd.DataFrame:
     """(rows, cols) -> DataFrame indexed by row labels, columns named by col labels."""
-    return pd.DataFrame(_numpy(matrix), index=unique_labels(row_labels), columns=unique_labels(col_labels))
+    return pd.DataFrame(as_array(matrix), index=unique_labels(row_labels), columns=unique_labels(col_labels))
 
 
 def matrix_csv(matrix, row_labels, col_labels) -> str:
@@ -28,7 +26,7 @@ def matrix_csv(matrix, row_labels, col_labels) -> str:
 
 def heads_csv(matrices, labels) -> str:
     """(heads, n, n) -> long CSV with one line per cell: head, row (output token), column (input token), value."""
-    values = _numpy(matrices)
+    values = as_array(matrices)
     heads, rows, cols = values.shape
     frame = pd.DataFrame({
         "head": np.repeat(np.arange(heads), rows * cols),
@@ -41,5 +39,5 @@ def heads_csv(matrices, labels) -> str:
 
 def npy_bytes(matrix) -> bytes:
     buffer = io.BytesIO()
-    np.save(buffer, _numpy(matrix).astype(np.float32), allow_pickle=False)
+    np.save(buffer, as_array(matrix).astype(np.float32), allow_pickle=False)
     return buffer.getvalue()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from gmlp_core.plots import (heatmap, history_figure, patch_grid_figure, patch_sequence_figure, row_on_grid_figure,
+from gmlp_core.ui.plots import (heatmap, history_figure, patch_grid_figure, patch_sequence_figure, row_on_grid_figure,
                              topk_figure, value_range)
 
 
@@ -13,16 +13,26 @@ def test_heatmap_leaves_hidden_cells_blank_and_names_them_on_hover():
     mask = torch.tensor([[False, True], [False, False]])
     figure = heatmap(weights, ["a", "b"], ["a", "b"], hidden=mask, value_name="weight",
                      extra={"score": torch.tensor([[2.0, 9.0], [1.0, 1.5]])})
-    trace = figure.data[0]
+    trace, hidden_layer = figure.data
     assert math.isnan(trace.z[0][1]) and trace.z[1][1] == pytest.approx(0.7)
-    assert "hidden" in trace.text[0][1]
-    assert trace.text[1][0] == "query token: b<br>key token: a<br>weight: 0.3<br>score: 1"
+    assert trace.hovertemplate == ("query token: %{y}<br>key token: %{x}<br>weight: %{z:.4g}<br>"
+                                   "score: %{customdata[0]:.4g}<extra></extra>")
+    assert trace.customdata[1][0][0] == pytest.approx(1.0) and not trace.hoverongaps
+    assert hidden_layer.z[0][1] == 0 and math.isnan(hidden_layer.z[1][0])  # only the hidden cell names itself
+    assert hidden_layer.hovertemplate.endswith("hidden<extra></extra>")
     assert list(figure.layout.xaxis.ticktext) == ["a", "b"] and figure.layout.xaxis.title.text == "key token"
 
 
 def test_heatmap_keeps_repeated_tokens_apart():
     figure = heatmap(torch.eye(3), ["the", "cat", "the"], ["the", "cat", "the"])
-    assert len(figure.data[0].z) == 3 and list(figure.data[0].x) == [0, 1, 2]
+    assert len(figure.data[0].z) == 3 and list(figure.data[0].x) == ["0: the", "1: cat", "2: the"]
+    assert list(figure.layout.xaxis.ticktext) == ["the", "cat", "the"]
+
+
+def test_heatmap_shows_typed_markup_as_text():
+    figure = heatmap(torch.eye(2), ["<b>x</b>", "a&b"], ["<a href='u'>l</a>", "y"], title="<i>t</i>")
+    assert list(figure.layout.yaxis.ticktext) == ["&lt;b&gt;x&lt;/b&gt;", "a&amp;b"]
+    assert figure.data[0].x[0] == "0: &lt;a href='u'&gt;l&lt;/a&gt;" and figure.layout.title.text == "&lt;i&gt;t&lt;/i&gt;"
 
 
 def test_heatmap_rejects_wrong_label_counts():

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from .images import patch_grid
+from ..images import patch_grid
+from .arrays import as_array
 
 HIDDEN_COLOUR = "#d9d9d9"
 WEIGHT_SCALE = "Viridis"
@@ -13,13 +14,14 @@ SIGNED_SCALE = "RdBu_r"
 FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=12)
 
 
-def _array(matrix) -> np.ndarray:
-    return matrix.detach().cpu().numpy().astype(float) if hasattr(matrix, "detach") else np.asarray(matrix, float)
+def escape_label(label) -> str:
+    """Text a user typed, safe in a Plotly label or hover (Plotly renders a subset of HTML there)."""
+    return str(label).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def value_range(*matrices, signed: bool = False) -> tuple[float, float]:
     """(zmin, zmax) covering every finite value of the given matrices; symmetric about 0 when signed."""
-    values = np.concatenate([_array(m).ravel() for m in matrices]) if matrices else np.zeros(0)
+    values = np.concatenate([as_array(m).ravel() for m in matrices]) if matrices else np.zeros(0)
     finite = values[np.isfinite(values)]
     if finite.size == 0:
         finite = np.zeros(1)
@@ -30,6 +32,11 @@ def value_range(*matrices, signed: bool = False) -> tuple[float, float]:
     return (low, high) if high > low else (low - 0.5, high + 0.5)
 
 
+def axis_labels(labels) -> list[str]:
+    """Position-prefixed, escaped labels: the axis categories, so a repeated token keeps its own cell."""
+    return [f"{i}: {escape_label(label)}" for i, label in enumerate(labels)]
+
+
 def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str = "value",
             row_title: str = "query token", col_title: str = "key token", hidden=None,
             hidden_text: str = "hidden", extra: dict | None = None, zrange=None, signed: bool = False,
@@ -38,43 +45,42 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
 
     extra: more matrices of the same shape shown on hover, by name (e.g. the raw scores).
     compact: for small multiples: no axis titles, no colour bar (hover gives the numbers), small tick labels.
+    Hover text is one template over customdata, not a string per cell.
     """
-    values = _array(matrix)
+    values = as_array(matrix)
     rows, cols = values.shape
     if len(row_labels) != rows or len(col_labels) != cols:
         raise ValueError(f"heatmap: {rows}x{cols} matrix but {len(row_labels)} row and {len(col_labels)} column labels")
-    hidden_mask = _array(hidden).astype(bool) if hidden is not None else np.zeros_like(values, dtype=bool)
+    hidden_mask = as_array(hidden).astype(bool) if hidden is not None else np.zeros_like(values, dtype=bool)
     shown = np.where(hidden_mask | ~np.isfinite(values), np.nan, values)
-    extra = {name: _array(m) for name, m in (extra or {}).items()}
-    hover = []
-    for i in range(rows):
-        line = []
-        for j in range(cols):
-            head = f"{row_title}: {row_labels[i]}<br>{col_title}: {col_labels[j]}<br>"
-            if hidden_mask[i, j]:
-                line.append(head + hidden_text)
-                continue
-            parts = [f"{value_name}: {values[i, j]:.4g}"] + [f"{n}: {m[i, j]:.4g}" for n, m in extra.items()]
-            line.append(head + "<br>".join(parts))
-        hover.append(line)
+    extra = {escape_label(name): as_array(m) for name, m in (extra or {}).items()}
+    x, y = axis_labels(col_labels), axis_labels(row_labels)
+    head = f"{escape_label(row_title)}: %{{y}}<br>{escape_label(col_title)}: %{{x}}<br>"
+    lines = [f"{escape_label(value_name)}: %{{z:.4g}}"] + \
+            [f"{name}: %{{customdata[{i}]:.4g}}" for i, name in enumerate(extra)]
     zmin, zmax = zrange if zrange is not None else value_range(shown, signed=signed)
     figure = go.Figure(go.Heatmap(
-        z=shown, x=list(range(cols)), y=list(range(rows)), text=hover, hovertemplate="%{text}<extra></extra>",
+        z=shown, x=x, y=y, customdata=np.stack(list(extra.values()), axis=-1) if extra else None,
+        hovertemplate=head + "<br>".join(lines) + "<extra></extra>",
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
-        colorbar=dict(title=dict(text=value_name, side="right"), thickness=12), showscale=not compact,
-        hoverongaps=True, xgap=1, ygap=1,
+        colorbar=dict(title=dict(text=escape_label(value_name), side="right"), thickness=12), showscale=not compact,
+        hoverongaps=False, xgap=1, ygap=1,
     ))
+    if hidden_mask.any():  # an invisible layer over the hidden cells, so they still name themselves on hover
+        figure.add_trace(go.Heatmap(
+            z=np.where(hidden_mask, 0.0, np.nan), x=x, y=y, colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            showscale=False, hoverongaps=False, hovertemplate=head + escape_label(hidden_text) + "<extra></extra>"))
     size = height or max(260, min(640, 60 + 26 * rows))
     ticks = dict(size=8 if compact or max(rows, cols) > 24 else 11)
     figure.update_layout(
-        title=dict(text=title, font=dict(size=14)), height=size, margin=dict(l=10, r=10, t=40 if title else 10, b=10),
-        plot_bgcolor=HIDDEN_COLOUR, font=FONT,
-        xaxis=dict(title="" if compact else col_title, tickmode="array", tickvals=list(range(cols)),
-                   ticktext=list(map(str, col_labels)), side="top", showgrid=False, constrain="domain",
-                   tickfont=ticks, tickangle=0 if compact else None),
-        yaxis=dict(title="" if compact else row_title, tickmode="array", tickvals=list(range(rows)),
-                   ticktext=list(map(str, row_labels)), autorange="reversed", showgrid=False, scaleanchor="x",
-                   constrain="domain", tickfont=ticks),
+        title=dict(text=escape_label(title), font=dict(size=14)), height=size,
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10), plot_bgcolor=HIDDEN_COLOUR, font=FONT,
+        xaxis=dict(title="" if compact else escape_label(col_title), tickmode="array", tickvals=x,
+                   ticktext=[escape_label(label) for label in col_labels], side="top", showgrid=False,
+                   constrain="domain", tickfont=ticks, tickangle=0 if compact else None, type="category"),
+        yaxis=dict(title="" if compact else escape_label(row_title), tickmode="array", tickvals=y,
+                   ticktext=[escape_label(label) for label in row_labels], autorange="reversed", showgrid=False,
+                   scaleanchor="x", constrain="domain", tickfont=ticks, type="category"),
     )
     return figure
 
@@ -154,7 +160,7 @@ def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: i
 
     row_values: (num_patches,) entries for the patch tokens only, in reading order.
     """
-    values = _array(row_values)
+    values = as_array(row_values)
     grid = pixels.shape[0] // patch_size
     if values.shape != (grid * grid,):
         raise ValueError(f"row_on_grid_figure: expected {grid * grid} patch values, got {values.shape}")
@@ -187,4 +193,41 @@ def history_figure(history: list[dict], title: str = "", epoch_title: str = "epo
                          margin=dict(l=10, r=10, t=36 if title else 10, b=10),
                          xaxis=dict(title=epoch_title), yaxis=dict(title=accuracy_title, tickformat=".0%"),
                          legend=dict(orientation="h", y=-0.3))
+    return figure
+
+
+def surprise_figure(chars: list[str], series: dict[str, tuple], title: str = "", value_name: str = "nats",
+                    char_title: str = "character", guesses_title: str = "top-5 guesses") -> go.Figure:
+    """How surprised each model is by every character of a text: -log p(char | the ones before).
+
+    chars: the n characters' display labels; series: model name -> (surprise (n - 1,) for chars 1..n-1,
+    guesses: n - 1 strings, the model's top-5 before each of those characters).
+    """
+    figure = go.Figure()
+    x = axis_labels(chars)[1:]
+    for name, (surprise, guesses) in series.items():
+        figure.add_trace(go.Scatter(
+            x=x, y=as_array(surprise), name=escape_label(name), mode="lines+markers",
+            customdata=[escape_label(g) for g in guesses],
+            hovertemplate=f"{escape_label(name)}<br>{escape_label(char_title)} %{{x}}: %{{y:.2f}} "
+                          f"{escape_label(value_name)}<br>{escape_label(guesses_title)}: %{{customdata}}<extra></extra>"))
+    figure.update_layout(
+        title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT, hovermode="closest",
+        margin=dict(l=10, r=10, t=36 if title else 10, b=10), legend=dict(orientation="h", y=-0.35),
+        xaxis=dict(type="category", tickmode="array", tickvals=x, ticktext=[escape_label(c) for c in chars[1:]],
+                   title=escape_label(char_title), tickangle=0, tickfont=dict(size=10 if len(chars) < 60 else 8)),
+        yaxis=dict(title=escape_label(value_name), rangemode="tozero"))
+    return figure
+
+
+def loss_curves_figure(histories: dict[str, list[dict]], title: str = "", step_title: str = "step",
+                       loss_title: str = "validation loss (nats/char)") -> go.Figure:
+    """Validation loss against training step, one line per model."""
+    figure = go.Figure()
+    for name, history in histories.items():
+        figure.add_trace(go.Scatter(x=[r["step"] for r in history], y=[r["val_loss"] for r in history],
+                                    name=escape_label(name), mode="lines"))
+    figure.update_layout(title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT,
+                         margin=dict(l=10, r=10, t=36 if title else 10, b=10), legend=dict(orientation="h", y=-0.3),
+                         xaxis=dict(title=escape_label(step_title)), yaxis=dict(title=escape_label(loss_title)))
     return figure

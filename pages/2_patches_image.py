@@ -5,12 +5,12 @@ import streamlit as st
 
 from gmlp_core.images import UPLOAD_TYPES, ImageError, load_image
 from gmlp_core.inference import predict
-from gmlp_core.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
-from pages._common import checkpoint_selector, sample_gallery, sample_label, sample_paths, setup_page, tr
+from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
+from gmlp_core.ui.widgets import current_checkpoint, sample_gallery, sample_label, sample_paths, setup_page, tr
 
 setup_page("patches_title")
 st.caption(tr("patches_intro"))
-model, info = checkpoint_selector()
+model, info = current_checkpoint()
 config = info.config
 
 source = st.radio(tr("image_source"), ["sample", "upload", "camera"], horizontal=True, key="image_source",

@@ -6,14 +6,14 @@ import streamlit as st
 from gmlp_core.images import load_image
 from gmlp_core.inference import prepare, token_attention, token_labels
 from gmlp_core.models import head_average, spatial_weights
-from gmlp_core.plots import heatmap, row_on_grid_figure, value_range
-from gmlp_core.tables import heads_csv, matrix_csv, npy_bytes
-from pages._common import (checkpoint_selector, current_image, sample_gallery, sample_label, sample_paths,
-                           setup_page, tr)
+from gmlp_core.ui.plots import heatmap, row_on_grid_figure, value_range
+from gmlp_core.ui.tables import heads_csv, matrix_csv, npy_bytes
+from gmlp_core.ui.widgets import (current_checkpoint, current_image, grid, sample_gallery, sample_label, sample_paths,
+                                  setup_page, tr)
 
 setup_page("w_title")
 st.caption(tr("w_intro"))
-model, info = checkpoint_selector()
+model, info = current_checkpoint()
 config = info.config
 weights = spatial_weights(model)  # (layers, heads, n, n)
 labels = token_labels(config)
@@ -35,13 +35,11 @@ signed_range = value_range(layer_w, signed=True) if shared else None
 
 # ---- W per head and averaged
 st.subheader(tr("w_per_head", layer=layer))
-per_row = min(config.heads, 4)
-for start in range(0, config.heads, per_row):
-    for head, col in zip(range(start, start + per_row), st.columns(per_row)):
-        with col:
-            st.plotly_chart(heatmap(layer_w[head], labels, labels, title=tr("head_n", n=head), value_name="W",
-                                    signed=True, zrange=signed_range, height=300, compact=True, **names),
-                            width="stretch", key=f"w_head_{head}")
+for head, col in grid(range(config.heads), min(config.heads, 4)):
+    with col:
+        st.plotly_chart(heatmap(layer_w[head], labels, labels, title=tr("head_n", n=head), value_name="W",
+                                signed=True, zrange=signed_range, height=300, compact=True, **names),
+                        width="stretch", key=f"w_head_{head}")
 left, right = st.columns([1.2, 1])
 with left:
     st.plotly_chart(heatmap(average, labels, labels, title=tr("average_of", heads=", ".join(map(str, chosen))),
@@ -100,13 +98,11 @@ query_name = labels[query]
 grid_range = value_range(layer_w[:, query, patch_offset:], signed=True) if shared else None
 views = [(tr("head_n", n=h), layer_w[h, query, patch_offset:]) for h in range(config.heads)]
 views.append((tr("average_short"), average[query, patch_offset:]))
-per_row = min(len(views), 5)
-for start in range(0, len(views), per_row):
-    for (title, row), col in zip(views[start:start + per_row], st.columns(per_row)):
-        with col:
-            st.plotly_chart(row_on_grid_figure(pixels, row, config.patch_size, query - patch_offset, title=title,
-                                               zrange=grid_range, height=240, query_label=tr("token_n", name=query_name)),
-                            width="stretch", key=f"row_{title}")
+for (title, row), col in grid(views, min(len(views), 5)):
+    with col:
+        st.plotly_chart(row_on_grid_figure(pixels, row, config.patch_size, query - patch_offset, title=title,
+                                           zrange=grid_range, height=240, query_label=tr("token_n", name=query_name)),
+                        width="stretch", key=f"row_{title}")
 st.caption(tr("row_explain", name=query_name) + (" " + tr("row_cls", value=f"{float(average[query, 0]):.3g}")
                                                   if config.cls_token else ""))
 

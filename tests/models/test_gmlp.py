@@ -1,55 +1,8 @@
-import json
-
 import pytest
 import torch
+import torch.nn.functional as F
 
-from gmlp_core.models import (PRESETS, GMLP, GMLPBlock, GMLPVision, ModelConfig, SpatialGatingUnit,
-                              count_parameters, head_average, preset, spatial_weights)
-
-
-def test_config_round_trips_through_json():
-    config = ModelConfig(patch_size=4, heads=4, d_ffn=256, cls_token=True, pool="cls", head_hidden=32)
-    assert ModelConfig.from_json(config.to_json()) == config
-    assert json.loads(config.to_json())["heads"] == 4
-
-
-@pytest.mark.parametrize("bad, words", [
-    (dict(d_ffn=100, heads=4), "d_ffn (100) must be divisible by 2 * heads (8)"),
-    (dict(image_size=30, patch_size=8), "image_size (30) must be divisible by patch_size (8)"),
-    (dict(pool="cls"), "pool='cls' needs cls_token=True"),
-    (dict(pool="max"), "pool must be one of"),
-])
-def test_config_rejects_broken_invariants_with_a_message(bad, words):
-    with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
-        ModelConfig(**bad)
-
-
-def test_config_rejects_unknown_fields():
-    with pytest.raises(ValueError, match="unknown fields"):
-        ModelConfig.from_dict({"d_model": 8, "colour": "red"})
-
-
-def test_presets_have_the_advertised_token_counts():
-    assert preset("s16").num_patches == 16 and preset("s16").heads == 4
-    assert preset("s64").num_patches == 64 and preset("s64").heads == 4
-    assert preset("blog").seq_len == 17
-    assert count_parameters(GMLPVision(preset("s16"))) < 2_000_000
-    with pytest.raises(ValueError, match="unknown preset"):
-        preset("huge")
-
-
-def test_vision_model_shapes():
-    config = ModelConfig(patch_size=8, d_model=16, d_ffn=32, depth=2, heads=2, cls_token=True, pool="cls")
-    model = GMLPVision(config)
-    assert model(torch.randn(3, 3, 32, 32)).shape == (3, 10)
-    assert model.tokens(torch.randn(3, 3, 32, 32)).shape == (3, 17, 16)
-    assert spatial_weights(model).shape == (2, 2, 17, 17)
-
-
-def test_vision_model_names_the_wrong_input_shape():
-    model = GMLPVision(PRESETS["tiny"])
-    with pytest.raises(ValueError, match=r"expected images of shape \(batch, 3, 32, 32\)"):
-        model(torch.randn(1, 3, 28, 28))
+from gmlp_core.models import GMLP, GMLPBlock, SpatialGatingUnit, head_average, spatial_weights
 
 
 def test_sgu_initialisation_is_near_zero_weight_and_unit_bias():
@@ -104,20 +57,56 @@ def test_non_causal_output_reads_future_tokens():
     assert not torch.allclose(model(x)[:, 0], model(changed)[:, 0])
 
 
-def test_amlp_adds_tiny_attention_to_the_gate():
-    block = GMLPBlock(d_model=8, d_ffn=16, seq_len=5, attn_dim=4)
-    assert block.sgu.attn is not None
-    assert block(torch.randn(2, 5, 8)).shape == (2, 5, 8)
+def test_amlp_adds_the_tiny_attention_output_to_the_gate():
+    block = GMLPBlock(d_model=8, d_ffn=16, seq_len=5, attn_dim=4, causal=True).eval()
+    x = torch.randn(2, 5, 8)
+    normed = block.norm(x)
+    z1, z2 = F.gelu(block.proj_in(normed)).chunk(2, dim=-1)
+    sgu = block.sgu
+    q, k, v = sgu.attn.qkv(normed).chunk(3, dim=-1)
+    scores = (q @ k.transpose(1, 2) / 2.0).masked_fill(torch.ones(5, 5, dtype=torch.bool).triu(1), float("-inf"))
+    tiny = sgu.attn.out(scores.softmax(-1) @ v)
+    gate = torch.einsum("mj,bjd->bmd", sgu.effective_weight()[0], sgu.norm(z2)) + sgu.bias[0][None, :, None]
+    expected = x + block.proj_out(z1 * (gate + tiny))
+    assert torch.allclose(block(x), expected, atol=1e-5)
+    without = x + block.proj_out(z1 * gate)
+    assert not torch.allclose(block(x), without, atol=1e-3)
 
 
-def test_gmlp_names_a_wrong_sequence_length():
-    with pytest.raises(ValueError, match="expected 6 tokens"):
+def test_tiny_attention_weights_are_what_its_forward_uses():
+    block = GMLPBlock(d_model=8, d_ffn=16, seq_len=5, attn_dim=4, causal=True).eval()
+    x = torch.randn(1, 5, 8)
+    attn = block.sgu.attn
+    weights = attn.weights(x)
+    assert torch.allclose(weights.sum(-1), torch.ones(1, 5)) and (weights[0].triu(1) == 0).all()
+    _, _, v = attn.qkv(x).chunk(3, dim=-1)
+    assert torch.allclose(attn(x), attn.out(weights @ v), atol=1e-6)
+
+
+def test_causal_sgu_serves_any_prefix_with_the_prefix_of_w():
+    model = GMLP(d_model=8, d_ffn=16, seq_len=6, depth=2, heads=2, causal=True).eval()
+    with torch.no_grad():
+        for block in model.blocks:
+            block.sgu.weight.normal_()
+    x = torch.randn(1, 6, 8)
+    for m in (1, 3, 5):
+        assert torch.allclose(model(x[:, :m]), model(x)[:, :m], atol=1e-6)
+    assert torch.equal(model.blocks[0].sgu.effective_weight(3), model.blocks[0].sgu.effective_weight()[:, :3, :3])
+
+
+def test_non_causal_sgu_refuses_a_shorter_sequence():
+    with pytest.raises(ValueError, match=r"expected 6 tokens \(W is 6x6\), got 5"):
         GMLP(d_model=8, d_ffn=16, seq_len=6, depth=1)(torch.randn(1, 5, 8))
+
+
+def test_causal_sgu_refuses_more_tokens_than_w_has():
+    with pytest.raises(ValueError, match=r"expected 1..6 tokens"):
+        GMLP(d_model=8, d_ffn=16, seq_len=6, depth=1, causal=True)(torch.randn(1, 7, 8))
 
 
 def test_head_average_equals_mean_of_chosen_heads():
     w = torch.randn(3, 4, 5, 5)
-    assert torch.allclose(head_average(w), w.mean(dim=1))
+    assert torch.allclose(head_average(w), (w[:, 0] + w[:, 1] + w[:, 2] + w[:, 3]) / 4)
     assert torch.allclose(head_average(w, [0, 2]), (w[:, 0] + w[:, 2]) / 2)
     assert torch.allclose(head_average(w[0], [3]), w[0, 3])
 

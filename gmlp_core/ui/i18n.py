@@ -236,6 +236,92 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                      "products entering this layer) changes, W does not.",
                                "vi": "Đổi bức ảnh: bản đồ attention (softmax của tích vô hướng đã chia tỉ lệ giữa "
                                      "các token đi vào tầng này) thay đổi, còn W thì không."},
+    # ---- language models page
+    "lm_title": {"en": "Language models (text)", "vi": "Mô hình ngôn ngữ (văn bản)"},
+    "lm_blurb": {"en": "Three character models trained on Shakespeare — attention, gMLP, aMLP — read what you "
+                       "type: their surprise, their guesses, attention that moves and a W that stays.",
+                 "vi": "Ba mô hình ký tự huấn luyện trên Shakespeare — attention, gMLP, aMLP — đọc điều bạn gõ: "
+                       "độ bất ngờ, các dự đoán, attention thay đổi và ma trận W đứng yên."},
+    "lm_intro": {"en": "Each model reads the text one character at a time and guesses the next one. The "
+                       "attention model mixes characters with weights computed from the text; the gMLP with a "
+                       "learned causal W, the same for every text; the aMLP with both.",
+                 "vi": "Mỗi mô hình đọc văn bản từng ký tự một và đoán ký tự tiếp theo. Mô hình attention trộn "
+                       "các ký tự bằng trọng số tính từ chính văn bản; gMLP dùng ma trận W nhân quả đã học, giống "
+                       "nhau với mọi văn bản; aMLP dùng cả hai."},
+    "lm_missing": {"en": "No language model found in checkpoints/ (lm-attention, lm-gmlp, lm-amlp .safetensors). "
+                         "Train them with `python -m gmlp_core.train_lm` (see README.md).",
+                   "vi": "Không tìm thấy mô hình ngôn ngữ nào trong checkpoints/ (lm-attention, lm-gmlp, lm-amlp "
+                         ".safetensors). Hãy huấn luyện bằng `python -m gmlp_core.train_lm` (xem README.md)."},
+    "lm_text": {"en": "Text", "vi": "Văn bản"},
+    "lm_need_text": {"en": "Type some text to see what the models make of it.",
+                     "vi": "Hãy gõ một đoạn văn bản để xem các mô hình hiểu nó ra sao."},
+    "lm_truncated": {"en": "The text has {total} characters; the models read the first {limit} (their context).",
+                     "vi": "Văn bản có {total} ký tự; các mô hình chỉ đọc {limit} ký tự đầu (ngữ cảnh của chúng)."},
+    "lm_unknown": {"en": "{n} characters are not in the models' vocabulary (Shakespeare's 65 characters) and are "
+                         "read as one unknown character, drawn as �: {chars}",
+                   "vi": "{n} ký tự không có trong bộ từ vựng của mô hình (65 ký tự của Shakespeare) nên được đọc "
+                         "là một ký tự lạ, vẽ thành �: {chars}"},
+    "lm_name_attention": {"en": "Attention", "vi": "Attention"},
+    "lm_name_gmlp": {"en": "gMLP", "vi": "gMLP"},
+    "lm_name_amlp": {"en": "aMLP (gMLP + tiny attention)", "vi": "aMLP (gMLP + attention nhỏ)"},
+    "lm_mean_help": {"en": "Average surprise on this text, in nats per character (lower = the model expected it).",
+                     "vi": "Độ bất ngờ trung bình trên văn bản này, tính bằng nat mỗi ký tự (thấp hơn = mô hình "
+                           "đã đoán trước được)."},
+    "lm_surprise_title": {"en": "How surprised each model is by every character",
+                          "vi": "Mỗi mô hình bất ngờ thế nào với từng ký tự"},
+    "lm_nats": {"en": "nats", "vi": "nat"},
+    "lm_char": {"en": "character", "vi": "ký tự"},
+    "lm_guesses": {"en": "its top-5 guesses", "vi": "5 dự đoán hàng đầu"},
+    "lm_surprise_explain": {"en": "Surprise = −ln p(character | the characters before it). Hover a point for "
+                                  "the model's top-5 guesses at that place.",
+                            "vi": "Độ bất ngờ = −ln p(ký tự | các ký tự trước nó). Rê chuột lên một điểm để xem "
+                                  "5 dự đoán hàng đầu của mô hình ở vị trí đó."},
+    "lm_view": {"en": "Look inside", "vi": "Nhìn vào bên trong"},
+    "lm_view_attention": {"en": "Attention model", "vi": "Mô hình attention"},
+    "lm_view_gmlp": {"en": "gMLP's W", "vi": "Ma trận W của gMLP"},
+    "lm_view_amlp": {"en": "aMLP", "vi": "aMLP"},
+    "lm_view_training": {"en": "Training", "vi": "Huấn luyện"},
+    "lm_view_generate": {"en": "Continue the text", "vi": "Viết tiếp"},
+    "lm_attention_explain": {"en": "Causal attention of the trained model on your text: row = the character "
+                                   "reading, column = the character read. Change the text and watch it move.",
+                             "vi": "Attention nhân quả của mô hình đã huấn luyện trên văn bản của bạn: hàng = ký tự "
+                                   "đang đọc, cột = ký tự được đọc. Đổi văn bản và xem nó thay đổi."},
+    "lm_w_explain": {"en": "The gMLP's causal W, cropped to your text. It does not depend on the text: change the "
+                           "text and only the axis labels change. Attention moves, W stays.",
+                     "vi": "Ma trận W nhân quả của gMLP, cắt theo độ dài văn bản của bạn. Nó không phụ thuộc vào văn "
+                           "bản: đổi văn bản thì chỉ nhãn trục thay đổi. Attention thay đổi, W đứng yên."},
+    "lm_full_w": {"en": "The whole {block}×{block} W", "vi": "Toàn bộ ma trận W {block}×{block}"},
+    "lm_full_w_title": {"en": "W over every position of the {block}-character context (average of the chosen heads)",
+                        "vi": "W trên mọi vị trí của ngữ cảnh {block} ký tự (trung bình các head đã chọn)"},
+    "lm_full_w_explain": {"en": "A band along the diagonal: each position reads mostly the few characters just "
+                                "before it, and each row looks like the row above moved by one — the "
+                                "shift-invariant (Toeplitz-like) structure the paper reports for language.",
+                          "vi": "Một dải dọc đường chéo: mỗi vị trí chủ yếu đọc vài ký tự ngay trước nó, và mỗi "
+                                "hàng giống hàng phía trên dịch đi một ô — cấu trúc bất biến theo dịch chuyển "
+                                "(dạng Toeplitz) mà bài báo mô tả cho ngôn ngữ."},
+    "lm_amlp_explain": {"en": "The aMLP has both: a tiny single-head attention (computed from your text) added to "
+                              "the gate, and a causal W (the same for every text).",
+                        "vi": "aMLP có cả hai: một attention nhỏ một head (tính từ văn bản của bạn) cộng vào cổng, "
+                              "và một ma trận W nhân quả (giống nhau với mọi văn bản)."},
+    "lm_tiny_attention": {"en": "Tiny attention (from this text)", "vi": "Attention nhỏ (tính từ văn bản này)"},
+    "lm_curves_title": {"en": "Validation loss during training", "vi": "Hàm mất mát trên tập kiểm định khi huấn luyện"},
+    "lm_step": {"en": "training step", "vi": "bước huấn luyện"},
+    "lm_val_loss": {"en": "validation loss (nats/char)", "vi": "mất mát kiểm định (nat/ký tự)"},
+    "lm_curves_explain": {"en": "Final validation loss (nats per character, lower is better): {losses}.",
+                          "vi": "Mất mát kiểm định cuối cùng (nat mỗi ký tự, thấp hơn là tốt hơn): {losses}."},
+    "lm_w_at": {"en": "gMLP's W at {label}, layer {layer} (average of heads)",
+                "vi": "W của gMLP tại {label}, tầng {layer} (trung bình các head)"},
+    "lm_snapshot_explain": {"en": "Slide from init to the end: W starts near zero and the band along the diagonal "
+                                  "forms as the model learns which earlier characters matter.",
+                            "vi": "Kéo từ lúc khởi tạo đến cuối: W bắt đầu gần 0 và dải dọc đường chéo hình thành "
+                                  "khi mô hình học được những ký tự phía trước nào là quan trọng."},
+    "lm_generate_explain": {"en": "Each model continues your text, one sampled character at a time. The same seed "
+                                  "gives the same text.",
+                            "vi": "Mỗi mô hình viết tiếp văn bản của bạn, lấy mẫu từng ký tự một. Cùng seed thì "
+                                  "cho cùng văn bản."},
+    "lm_temperature": {"en": "Temperature", "vi": "Nhiệt độ"},
+    "lm_top_k": {"en": "Top-k", "vi": "Top-k"},
+    "lm_length": {"en": "Characters", "vi": "Số ký tự"},
 }
 
 

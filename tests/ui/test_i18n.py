@@ -1,6 +1,6 @@
 import re
 
-from gmlp_core.i18n import CATALOGUE, LANGUAGES, placeholders, t
+from gmlp_core.ui.i18n import CATALOGUE, LANGUAGES, placeholders, t
 from tests.conftest import ROOT
 
 

@@ -1,0 +1,185 @@
+"""The language family (SPEC §4): causal character models of one width and depth.
+
+- AttentionLM: token + position embeddings, pre-norm blocks of causal multi-head self-attention
+  and a GELU MLP (GPT-style).
+- GMLPLM: gMLP blocks whose SGU W is causal per head; W carries position, so no position
+  embedding. With attn_dim > 0 it is the aMLP: a tiny single-head causal attention on each
+  block's input, added to the gate path after the spatial projection.
+
+Every model maps ids (b, n) -> logits (b, n, vocab) for any 1 <= n <= block_size, and the logits
+at position m depend on ids[:, :m + 1] only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from einops import rearrange
+from torch import nn
+
+from ..attention import causal_mask
+from .config import JsonConfig, check
+from .gmlp import GMLP
+
+
+@dataclass(frozen=True)
+class LMConfig(JsonConfig):
+    """One config for the three language archs; d_ffn is each family's hidden width."""
+
+    vocab_size: int = 66  # tinyshakespeare's 65 characters + 1 unknown
+    block_size: int = 128
+    d_model: int = 192
+    depth: int = 4
+    heads: int = 4  # attention heads (attention LM) or W heads (gMLP, aMLP)
+    d_ffn: int = 768  # MLP width (attention LM) or U's output width, split into Z1, Z2 (gMLP, aMLP)
+    attn_dim: int = 0  # aMLP's tiny attention size; 0 = none
+    dropout: float = 0.0
+    init_eps: float = 1e-3
+
+    def __post_init__(self):
+        check("LMConfig", [
+            (self.vocab_size >= 2, f"vocab_size must be >= 2, got {self.vocab_size}"),
+            (self.block_size >= 1, f"block_size must be >= 1, got {self.block_size}"),
+            (self.d_model >= 1 and self.depth >= 1, "d_model and depth must be >= 1"),
+            (self.heads >= 1, f"heads must be >= 1, got {self.heads}"),
+            (self.d_model % self.heads == 0,
+             f"d_model ({self.d_model}) must be divisible by heads ({self.heads})"),
+            (self.d_ffn % (2 * self.heads) == 0,
+             f"d_ffn ({self.d_ffn}) must be divisible by 2 * heads ({2 * self.heads})"),
+            (self.attn_dim >= 0, f"attn_dim must be >= 0, got {self.attn_dim}"),
+            (0.0 <= self.dropout < 1.0, f"dropout must be in [0, 1), got {self.dropout}"),
+        ])
+
+
+# Same width (192), depth (4), heads (4) and block (128); d_ffn chosen so the three are within 10 %
+# of each other's parameter count (~1.8 M each).
+LM_PRESETS: dict[str, LMConfig] = {
+    "attention-lm": LMConfig(d_ffn=768),
+    "gmlp-lm": LMConfig(d_ffn=1280),
+    "amlp-lm": LMConfig(d_ffn=1152, attn_dim=64),
+    "attention-lm-tiny": LMConfig(block_size=16, d_model=16, depth=2, heads=2, d_ffn=32),
+    "gmlp-lm-tiny": LMConfig(block_size=16, d_model=16, depth=2, heads=2, d_ffn=32),
+    "amlp-lm-tiny": LMConfig(block_size=16, d_model=16, depth=2, heads=2, d_ffn=32, attn_dim=8),
+}
+
+
+class CausalSelfAttention(nn.Module):
+    """Multi-head causal self-attention: a fast path (PyTorch's SDPA) and an explicit one for display."""
+
+    def __init__(self, d_model: int, heads: int, dropout: float = 0.0):
+        super().__init__()
+        self.heads, self.dropout = heads, dropout
+        self.qkv = nn.Linear(d_model, 3 * d_model)
+        self.proj = nn.Linear(d_model, d_model)
+
+    def _qkv(self, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        """x: (b, n, d) -> q, k, v: (b, h, n, d / h)"""
+        return tuple(rearrange(t, "b n (h d) -> b h n d", h=self.heads) for t in self.qkv(x).chunk(3, dim=-1))
+
+    def weights(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (b, n, d) -> (b, h, n, n): softmax(q kᵀ / sqrt(d_head)) with the future at -inf."""
+        q, k, _ = self._qkv(x)
+        scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
+        return scores.masked_fill(causal_mask(x.shape[1], x.device), float("-inf")).softmax(dim=-1)
+
+    def forward(self, x: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        """x: (b, n, d) -> (b, n, d); given weights (b, h, n, n) they replace SDPA's (the display path)."""
+        q, k, v = self._qkv(x)
+        if weights is None:
+            context = F.scaled_dot_product_attention(q, k, v, is_causal=True,
+                                                     dropout_p=self.dropout if self.training else 0.0)
+        else:
+            context = weights @ v
+        return self.proj(rearrange(context, "b h n d -> b n (h d)"))
+
+
+class AttentionBlock(nn.Module):
+    """x + attn(LN(x)), then x + MLP(LN(x))."""
+
+    def __init__(self, config: LMConfig):
+        super().__init__()
+        self.norm1 = nn.LayerNorm(config.d_model)
+        self.attn = CausalSelfAttention(config.d_model, config.heads, config.dropout)
+        self.norm2 = nn.LayerNorm(config.d_model)
+        self.mlp = nn.Sequential(nn.Linear(config.d_model, config.d_ffn), nn.GELU(),
+                                 nn.Linear(config.d_ffn, config.d_model), nn.Dropout(config.dropout))
+
+    def forward(self, x: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
+        x = x + self.attn(self.norm1(x), weights)
+        return x + self.mlp(self.norm2(x))
+
+
+def _check_ids(ids: torch.Tensor, block_size: int) -> None:
+    if ids.dim() != 2 or not 1 <= ids.shape[1] <= block_size:
+        raise ValueError(f"ids must have shape (batch, n) with 1 <= n <= {block_size}, got {tuple(ids.shape)}")
+
+
+class AttentionLM(nn.Module):
+    """GPT-style causal character model. ids (b, n) -> logits (b, n, vocab)."""
+
+    def __init__(self, config: LMConfig):
+        super().__init__()
+        self.config = config
+        self.token_embed = nn.Embedding(config.vocab_size, config.d_model)
+        self.pos_embed = nn.Parameter(torch.randn(1, config.block_size, config.d_model) * 0.02)
+        self.blocks = nn.ModuleList(AttentionBlock(config) for _ in range(config.depth))
+        self.norm = nn.LayerNorm(config.d_model)
+        self.head = nn.Linear(config.d_model, config.vocab_size)
+
+    def forward(self, ids: torch.Tensor, return_attention: bool = False):
+        """ids: (b, n) -> logits (b, n, vocab); with return_attention also (layers, b, heads, n, n),
+        computed explicitly and used for the output (the display path)."""
+        _check_ids(ids, self.config.block_size)
+        x = self.token_embed(ids) + self.pos_embed[:, :ids.shape[1]]
+        maps = []
+        for block in self.blocks:
+            weights = block.attn.weights(block.norm1(x)) if return_attention else None
+            maps.append(weights)
+            x = block(x, weights)
+        logits = self.head(self.norm(x))
+        return (logits, torch.stack(maps)) if return_attention else logits
+
+
+class GMLPLM(nn.Module):
+    """Causal gMLP character model (aMLP when config.attn_dim > 0). ids (b, n) -> logits (b, n, vocab)."""
+
+    def __init__(self, config: LMConfig):
+        super().__init__()
+        self.config = config
+        self.token_embed = nn.Embedding(config.vocab_size, config.d_model)
+        self.gmlp = GMLP(config.d_model, config.d_ffn, config.block_size, config.depth, config.heads,
+                         causal=True, attn_dim=config.attn_dim, init_eps=config.init_eps)
+        self.norm = nn.LayerNorm(config.d_model)
+        self.head = nn.Linear(config.d_model, config.vocab_size)
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        _check_ids(ids, self.config.block_size)
+        return self.head(self.norm(self.gmlp(self.token_embed(ids))))
+
+    def tiny_attention(self, ids: torch.Tensor) -> torch.Tensor:
+        """ids: (b, n) -> (layers, b, 1, n, n): the aMLP's tiny attention in every block."""
+        if not self.config.attn_dim:
+            raise ValueError("attention_maps: this gMLP has no tiny attention (attn_dim = 0); its mixing is W")
+        _check_ids(ids, self.config.block_size)
+        x, maps = self.token_embed(ids), []
+        for block in self.gmlp.blocks:
+            maps.append(block.sgu.attn.weights(block.norm(x))[:, None])
+            x = block(x)
+        return torch.stack(maps)
+
+
+@torch.inference_mode()
+def attention_maps(model: nn.Module, ids: torch.Tensor) -> torch.Tensor:
+    """ids: (n,) or (1, n) -> (layers, heads, n, n) attention weights of an AttentionLM, or of an
+    aMLP's tiny attention (heads = 1)."""
+    ids = ids[None] if ids.dim() == 1 else ids
+    if ids.shape[0] != 1:
+        raise ValueError(f"attention_maps: one sequence at a time, got a batch of {ids.shape[0]}")
+    if isinstance(model, AttentionLM):
+        return model(ids, return_attention=True)[1][:, 0]
+    if isinstance(model, GMLPLM):
+        return model.tiny_attention(ids)[:, 0]
+    raise ValueError(f"attention_maps: expected an attention or aMLP language model, got {type(model).__name__}")

@@ -1,0 +1,216 @@
+"""Training a character language model (attention, gMLP, aMLP) on a text corpus.
+
+Steps over random windows of the first 90 % of the text; the validation loss (nats per character,
+over every position of fixed random windows of the last 10 %) is measured every `eval_every`
+steps, when a resume state is written too. A time budget (--minutes) is turned into a fixed step
+count after a short calibration, so the schedule (warm-up + cosine) always ends; the count is
+recorded, and `--steps` with it repeats the run exactly on a CPU.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from ..checkpoints import save_checkpoint, snapshot
+from ..data import Corpus, consecutive_windows, fixed_windows, load_corpus, random_windows
+from ..models import LM_PRESETS, build_model, count_parameters
+from .loop import Progress, lr_at, make_optimizer, update
+from .metadata import run_metadata
+from .setup import Run, start_run
+from .state import load_state, save_state
+
+SNAPSHOT_FRACTIONS = (0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75)  # of the run, beside init and the end
+CALIBRATION_STEPS = 30
+SLICE_CHARS = 8192  # the fixed val slice a checkpoint's recorded loss can be checked on
+
+
+@dataclass(frozen=True)
+class LMSettings:
+    arch: str = "gmlp-lm"
+    preset: str = "gmlp-lm"
+    steps: int = 0  # 0: derive from minutes
+    minutes: float = 0.0
+    batch_size: int = 32
+    lr: float = 2e-3
+    weight_decay: float = 0.1
+    warmup_steps: int = 100
+    eval_every: int = 250
+    eval_windows: int = 64
+    final_eval_windows: int = 512
+    seed: int = 0
+
+    def __post_init__(self):
+        if (self.steps > 0) == (self.minutes > 0):
+            raise ValueError("give exactly one of --steps N or --minutes M (both > 0)")
+
+
+def loss_on(model: torch.nn.Module, inputs: torch.Tensor, targets: torch.Tensor, batch: int = 64) -> float:
+    """Mean cross-entropy in nats per character over every position of the windows (b, n)."""
+    total, count = 0.0, 0
+    with torch.inference_mode():
+        for start in range(0, len(inputs), batch):
+            logits = model(inputs[start:start + batch]).float()
+            total += float(F.cross_entropy(logits.flatten(0, 1), targets[start:start + batch].flatten(),
+                                           reduction="sum"))
+            count += targets[start:start + batch].numel()
+    return total / max(count, 1)
+
+
+@dataclass
+class StepRunner:
+    run: Run
+    model: torch.nn.Module
+    optimizer: torch.optim.Optimizer
+    settings: LMSettings
+    corpus: Corpus
+    total_steps: int = 0
+    step: int = 0
+    history: list = field(default_factory=list)
+    snapshots: list = field(default_factory=list)
+    snapshot_labels: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.net = self.run.wrap(self.model)
+        self.generator = torch.Generator().manual_seed(self.settings.seed * 1000 + self.run.rank)
+        block = self.model.config.block_size
+        self.val_windows = fixed_windows(self.corpus.val, block, self.settings.eval_windows)
+        self.has_w = hasattr(self.model, "gmlp")
+
+    def train_step(self) -> tuple[float, float]:
+        """One update on a fresh batch -> (loss, lr)."""
+        s = self.settings
+        lr = lr_at(self.step, self.total_steps, s.warmup_steps, s.lr)
+        x, y = random_windows(self.corpus.train, self.model.config.block_size, s.batch_size // self.run.world,
+                              self.generator)
+        self.net.train()
+        with self.run.autocast():
+            logits = self.net(x.to(self.run.device))
+            loss = F.cross_entropy(logits.float().flatten(0, 1), y.to(self.run.device).flatten())
+        update(self.model, self.optimizer, loss, lr)
+        self.step += 1
+        return float(loss.detach()), lr
+
+    def due_snapshot(self) -> bool:
+        marks = {max(1, round(f * self.total_steps)) for f in SNAPSHOT_FRACTIONS} | {self.total_steps}
+        return self.has_w and self.step in marks
+
+    def evaluate(self, train_loss: float, lr: float, wall_s: float, out: Path) -> dict:
+        """Val loss on the fixed windows, a W snapshot when one is due, the history entry, the resume state."""
+        self.model.eval()
+        with self.run.autocast():
+            val = loss_on(self.model, *(t.to(self.run.device) for t in self.val_windows))
+        record = {"step": self.step, "train_loss": train_loss, "val_loss": val, "lr": lr, "wall_s": wall_s}
+        self.history.append(record)
+        if self.due_snapshot():
+            self.snapshots.append(snapshot(self.model))
+            self.snapshot_labels.append(f"step {self.step}")
+        if self.run.main:
+            print(f"step {self.step}: train {train_loss:.4f}  val {val:.4f} nats/char", file=sys.stderr)
+            save_state(out, self.model, self.optimizer, step=self.step, total_steps=self.total_steps,
+                       history=self.history, snapshots=self.snapshots, snapshot_labels=self.snapshot_labels,
+                       wall_s=wall_s, generator=self.generator.get_state())
+        return record
+
+
+def prepare(args, run: Run, settings: LMSettings) -> tuple[StepRunner, float]:
+    corpus = load_corpus(args.data)
+    config = LM_PRESETS[settings.preset].replace(vocab_size=corpus.tokenizer.size)
+    model = build_model(settings.arch, config).to(run.device)
+    optimizer = make_optimizer(model, settings.lr, settings.weight_decay)
+    runner = StepRunner(run, model, optimizer, settings, corpus, total_steps=settings.steps)
+    if runner.has_w:
+        runner.snapshots, runner.snapshot_labels = [snapshot(model)], ["init"]
+    wall_before = 0.0
+    if args.resume:
+        state = load_state(args.resume, model, optimizer)
+        runner.step, runner.total_steps = int(state["step"]), int(state["total_steps"])
+        runner.history, runner.snapshots = state["history"], list(state["snapshots"])
+        runner.snapshot_labels, wall_before = state["snapshot_labels"], float(state["wall_s"])
+        runner.generator.set_state(state["generator"])
+        if run.main:
+            print(f"resumed from {args.resume} at step {runner.step} of {runner.total_steps}", file=sys.stderr)
+    return runner, wall_before
+
+
+def calibrate(runner: StepRunner, minutes: float, spent_s: float) -> int:
+    """Total steps that fit the time budget, from the pace of the steps already taken (10 % margin)."""
+    per_step = spent_s / max(runner.step, 1)
+    return max(runner.step + 1, int(0.9 * (minutes * 60 - 30) / per_step))
+
+
+def lm_metadata(runner: StepRunner, wall: float, chars_per_s: float, budget_stop: bool) -> dict:
+    s, model = runner.settings, runner.model
+    val_inputs = fixed_windows(runner.corpus.val, model.config.block_size, s.final_eval_windows, seed=4321)
+    slice_inputs = consecutive_windows(runner.corpus.val, model.config.block_size, SLICE_CHARS)
+    with runner.run.autocast():
+        val_loss = loss_on(model, *val_inputs)
+    slice_loss = loss_on(model, *slice_inputs)  # fp32, so anyone can recompute it exactly
+    meta = run_metadata(runner.run, model, wall, chars_per_s, "chars")
+    return {
+        "preset": s.preset, "vocab": runner.corpus.tokenizer.vocab, "dataset": runner.corpus.name,
+        "train_chars": len(runner.corpus.train), "val_chars": len(runner.corpus.val),
+        "training": {**asdict(s), "steps": runner.total_steps, "optimizer": "AdamW(betas=(0.9, 0.99))",
+                     "schedule": "warmup+cosine", "grad_clip": 1.0, "stopped_by_time_budget": budget_stop},
+        **meta, "history": runner.history, "snapshot_labels": runner.snapshot_labels,
+        "val_loss": val_loss, "val_bits_per_char": val_loss / math.log(2),
+        "val_loss_definition": f"mean over every position of {s.final_eval_windows} random windows "
+                               f"(seed 4321) of {model.config.block_size} chars from the last 10 %",
+        "val_slice_loss": slice_loss, "val_slice_chars": SLICE_CHARS,
+        "val_slice_definition": f"fp32, first {SLICE_CHARS} chars of the val text in non-overlapping windows",
+    }
+
+
+def train_lm(args, settings: LMSettings) -> Path | None:
+    """The whole run -> the checkpoint written, or None (a stop before the end, or a non-main rank)."""
+    with start_run(args.device, args.precision, settings.seed) as run:
+        return _train(args, run, settings)
+
+
+def _train(args, run: Run, settings: LMSettings) -> Path | None:
+    out = Path(args.out)
+    runner, wall_before = prepare(args, run, settings)
+    block = runner.model.config.block_size
+    if run.main:
+        print(f"{settings.arch}: {count_parameters(runner.model):,} parameters, block {block}, "
+              f"vocab {runner.model.config.vocab_size}; {len(runner.corpus.train):,} train / "
+              f"{len(runner.corpus.val):,} val chars on {run.describe()}", file=sys.stderr)
+    t0, start_step, budget_stop = time.perf_counter(), runner.step, False
+    progress = Progress(run.main and not args.quiet, settings.steps or 1, unit="chars")
+    while runner.total_steps == 0 or runner.step < runner.total_steps:
+        loss, lr = runner.train_step()
+        elapsed = time.perf_counter() - t0
+        if runner.total_steps == 0 and runner.step == CALIBRATION_STEPS:
+            runner.total_steps = progress.total = calibrate(runner, settings.minutes, elapsed)
+            if run.main:
+                print(f"\n{settings.minutes} min budget: {runner.total_steps} steps", file=sys.stderr)
+        progress.update(runner.step - start_step, "lm", loss, lr,
+                        (runner.step - start_step) * settings.batch_size * block)
+        budget_stop = bool(settings.minutes) and wall_before + elapsed > settings.minutes * 60
+        pause = bool(args.stop_after_steps) and runner.step >= args.stop_after_steps
+        last = runner.step == runner.total_steps
+        if runner.step % settings.eval_every == 0 or runner.due_snapshot() or last or budget_stop or pause:
+            progress.close()
+            runner.evaluate(loss, lr, wall_before + elapsed, out)
+        if budget_stop and not last:
+            break
+        if pause and not last:
+            print(f"stopped at step {runner.step}; continue with --resume {out}.state.pt", file=sys.stderr)
+            return None
+    elapsed = time.perf_counter() - t0
+    run.barrier()
+    if not run.main:
+        return None
+    chars = (runner.step - start_step) * settings.batch_size * block
+    meta = lm_metadata(runner, wall_before + elapsed, chars / max(elapsed, 1e-9), budget_stop)
+    print(f"val loss {meta['val_loss']:.4f} nats/char = {meta['val_bits_per_char']:.4f} bits/char", file=sys.stderr)
+    snapshots = torch.stack(runner.snapshots) if runner.snapshots else None
+    path = save_checkpoint(runner.model, out, snapshots=snapshots, **meta)
+    print(f"saved {path} ({meta['wall_time_s'] / 60:.1f} min)", file=sys.stderr)
+    return path

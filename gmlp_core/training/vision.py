@@ -1,0 +1,219 @@
+"""Training a GMLPVision on an image set: one epoch, end-of-epoch evaluation, the checkpoint's record.
+
+Images are decoded once into a uint8 tensor on the training device and augmented there. A
+validation split carved out of train/ is what every choice looks at; the test split (when
+present) is read once, after the last epoch.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+from ..checkpoints import save_checkpoint, snapshot
+from ..data import (CIFAR10_MEAN, CIFAR10_STD, TRIVIAL_AUGMENT_GROUP, BatchMixer, GroupTrivialAugment, ImageSet,
+                    augment, load_image_folder, load_torchvision_cifar10, split_validation)
+from ..evaluate import evaluate, topk_correct, topk_record
+from ..images import normalize
+from ..models import GMLPVision, count_parameters, preset
+from .loop import Progress, lr_at, make_optimizer, update
+from .metadata import run_metadata
+from .setup import Run, start_run
+from .state import load_state, save_state, state_path
+
+DATASET_NAMES = {
+    "imagefolder": "CIFAR-10 (JPEG q75)",
+    "torchvision-cifar10": "CIFAR-10 (torchvision, lossless)",
+}
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    epochs: int = 20
+    batch_size: int = 128
+    lr: float = 2e-3
+    weight_decay: float = 0.05
+    warmup_epochs: float = 1.0
+    label_smoothing: float = 0.1
+    mixup: float = 0.0  # MixUp alpha; 0 = off
+    cutmix: float = 0.0  # CutMix alpha; 0 = off
+    mix_prob: float = 0.5  # share of batches that get MixUp or CutMix
+    trivial_augment: bool = False  # TrivialAugmentWide, one op per group of TRIVIAL_AUGMENT_GROUP images
+    val_size: int = 5000
+    seed: int = 0
+
+
+def augmentation_text(settings: TrainSettings) -> str:
+    parts = [f"TrivialAugmentWide (one op per {TRIVIAL_AUGMENT_GROUP} images)"] * settings.trivial_augment + \
+            ["reflect-pad-4 random crop", "horizontal flip"]
+    mixes = [f"MixUp(alpha={settings.mixup})"] * bool(settings.mixup) + \
+            [f"CutMix(alpha={settings.cutmix})"] * bool(settings.cutmix)
+    if mixes and settings.mix_prob:
+        parts.append(f"{' or '.join(mixes)} on {settings.mix_prob:.0%} of batches")
+    return ", ".join(parts)
+
+
+def load_data(args) -> tuple[ImageSet, ImageSet | None]:
+    """(train split incl. validation images, test split or None)."""
+    if args.dataset == "torchvision-cifar10":
+        return load_torchvision_cifar10(args.data_dir, True), load_torchvision_cifar10(args.data_dir, False)
+    root = Path(args.data_dir)
+    train = load_image_folder(root / "train", limit_per_class=args.limit_per_class)
+    test_dir = root / "test"
+    test = load_image_folder(test_dir, class_names=train.class_names) \
+        if test_dir.is_dir() and not args.skip_test else None
+    return train, test
+
+
+@dataclass
+class EpochRunner:
+    """Everything one epoch needs; `history` and `snapshots` grow by one entry per epoch."""
+
+    run: Run
+    model: GMLPVision
+    optimizer: torch.optim.Optimizer
+    settings: TrainSettings
+    train_set: ImageSet
+    val_set: ImageSet
+    mean: tuple = CIFAR10_MEAN
+    std: tuple = CIFAR10_STD
+    history: list = field(default_factory=list)
+    snapshots: list = field(default_factory=list)
+
+    def __post_init__(self):
+        self.net = self.run.wrap(self.model)
+        self.steps_per_epoch = len(self.train_set) // self.settings.batch_size
+        self.total_steps = self.steps_per_epoch * self.settings.epochs
+        self.warmup_steps = int(self.settings.warmup_epochs * self.steps_per_epoch)
+        num_classes = self.model.config.num_classes
+        self.mixer = BatchMixer(num_classes, self.settings.mixup, self.settings.cutmix, self.settings.mix_prob)
+        self.policy = GroupTrivialAugment() if self.settings.trivial_augment else None
+
+    def train_epoch(self, epoch: int, progress: Progress, done_before: int) -> dict:
+        """One pass over the training split -> {train_loss, train_top1, lr}."""
+        s, run = self.settings, self.run
+        self.net.train()
+        generator = torch.Generator().manual_seed(s.seed * 1000 + epoch)
+        order = torch.randperm(len(self.train_set), generator=generator).to(run.device)
+        per_rank = s.batch_size // run.world
+        loss_sum, correct, seen, lr = torch.zeros((), device=run.device), 0.0, 0, s.lr
+        for i in range(self.steps_per_epoch):
+            lr = lr_at(epoch * self.steps_per_epoch + i, self.total_steps, self.warmup_steps, s.lr)
+            index = order[i * s.batch_size + run.rank * per_rank:][:per_rank]
+            raw = self.train_set.images[index]
+            x = augment(normalize(self.policy(raw) if self.policy else raw, self.mean, self.std), generator)
+            y = self.train_set.labels[index]
+            x, target = self.mixer(x, y)
+            with run.autocast():
+                logits = self.net(x)
+                loss = F.cross_entropy(logits.float(), target, label_smoothing=s.label_smoothing)
+            update(self.model, self.optimizer, loss, lr)
+            loss_sum += loss.detach() * len(y)
+            correct += float(topk_correct(logits.detach().float(), y, 1)[0])
+            seen += len(y)
+            progress.update(done_before + i + 1, f"epoch {epoch + 1}/{s.epochs}", float(loss.detach()), lr,
+                            (done_before + i + 1) * len(y) * run.world)
+        return {"train_loss": float(loss_sum) / max(seen, 1), "train_top1": correct / max(seen, 1), "lr": lr}
+
+    def end_epoch(self, epoch: int, record: dict, wall_s: float, out: Path) -> dict:
+        """Validation top-k, a W snapshot, the history entry, and the resume state on disk."""
+        self.model.eval()
+        record = {"epoch": epoch + 1, **record, "wall_s": wall_s}
+        if len(self.val_set):
+            record.update(topk_record(evaluate(self.model, self.val_set, self.mean, self.std).topk, "val_top"))
+        self.snapshots.append(snapshot(self.model))
+        self.history.append(record)
+        if self.run.main:
+            print(f"epoch {epoch + 1}: " + ", ".join(f"{k} {v:.4f}" for k, v in record.items() if k != "epoch"),
+                  file=sys.stderr)
+            save_state(out, self.model, self.optimizer, snapshots=self.snapshots, history=self.history,
+                       epoch=epoch + 1, wall_s=wall_s)
+        return record
+
+
+def vision_metadata(args, runner: EpochRunner, all_train: ImageSet, wall: float, images_per_s: float) -> dict:
+    s = runner.settings
+    training = {**asdict(s), "optimizer": "AdamW(betas=(0.9, 0.99))", "schedule": "warmup+cosine",
+                "augmentation": augmentation_text(s), "grad_clip": 1.0}
+    meta = run_metadata(runner.run, runner.model, wall, images_per_s, "images")
+    training.update(precision=meta.pop("precision"), world_size=meta.pop("world_size"))
+    return {
+        "preset": args.preset, "class_names": list(all_train.class_names), "mean": list(runner.mean),
+        "std": list(runner.std), "dataset": DATASET_NAMES[args.dataset], "dataset_version": args.dataset_version,
+        "train_images": len(runner.train_set), "val_images": len(runner.val_set), "training": training,
+        **meta, "history": runner.history,
+        "snapshot_labels": ["init"] + [f"epoch {r['epoch']}" for r in runner.history],
+    }
+
+
+def settings_from(args) -> TrainSettings:
+    return TrainSettings(epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
+                         weight_decay=args.weight_decay, warmup_epochs=args.warmup_epochs,
+                         label_smoothing=args.label_smoothing, mixup=args.mixup, cutmix=args.cutmix,
+                         mix_prob=args.mix_prob, trivial_augment=args.trivial_augment,
+                         val_size=args.val_size, seed=args.seed)
+
+
+def prepare(args, run: Run, settings: TrainSettings) -> tuple[EpochRunner, ImageSet, ImageSet | None, int, float]:
+    """Data, model, optimiser, and a resumed state -> (runner, all train images, test, start epoch, wall before)."""
+    all_train, test = load_data(args)
+    config = preset(args.preset).replace(num_classes=len(all_train.class_names))
+    train_set, val_set = split_validation(all_train, settings.val_size, seed=settings.seed)
+    model = GMLPVision(config).to(run.device)
+    optimizer = make_optimizer(model, settings.lr, settings.weight_decay)
+    runner = EpochRunner(run, model, optimizer, settings, train_set.to(run.device), val_set,
+                         snapshots=[snapshot(model)])
+    start_epoch, wall_before = 0, 0.0
+    if args.resume:
+        progress = load_state(args.resume, model, optimizer)
+        runner.snapshots, runner.history = list(progress["snapshots"]), progress["history"]
+        start_epoch, wall_before = int(progress["epoch"]), float(progress["wall_s"])
+        if run.main:
+            print(f"resumed from {args.resume} after epoch {start_epoch}", file=sys.stderr)
+    return runner, all_train, test, start_epoch, wall_before
+
+
+def train(args) -> Path | None:
+    """The whole run -> the checkpoint written, or None (a stop before the end, or a non-main rank)."""
+    settings = settings_from(args)
+    with start_run(args.device, args.precision, settings.seed) as run:
+        return _train(args, run, settings)
+
+
+def _train(args, run: Run, settings: TrainSettings) -> Path | None:
+    out = Path(args.out)
+    runner, all_train, test, start_epoch, wall_before = prepare(args, run, settings)
+    model = runner.model
+    if run.main:
+        print(f"{args.preset}: {count_parameters(model):,} parameters, {model.config.num_patches} patches, "
+              f"{model.config.heads} heads; {len(runner.train_set)} train / {len(runner.val_set)} val images "
+              f"on {run.describe()}", file=sys.stderr)
+    progress = Progress(run.main and not args.quiet, runner.steps_per_epoch * (settings.epochs - start_epoch))
+    t0 = time.perf_counter()
+    for epoch in range(start_epoch, settings.epochs):
+        record = runner.train_epoch(epoch, progress, (epoch - start_epoch) * runner.steps_per_epoch)
+        progress.close()
+        runner.end_epoch(epoch, record, wall_before + time.perf_counter() - t0, out)
+        if args.stop_after_epoch and epoch + 1 == args.stop_after_epoch < settings.epochs:
+            if run.main:
+                print(f"stopped after epoch {epoch + 1}; continue with --resume {state_path(out)}", file=sys.stderr)
+            return None
+    elapsed = time.perf_counter() - t0
+    run.barrier()
+    if not run.main:
+        return None
+    trained = runner.steps_per_epoch * settings.batch_size * (settings.epochs - start_epoch)
+    meta = vision_metadata(args, runner, all_train, wall_before + elapsed, trained / max(elapsed, 1e-9))
+    if test is not None:
+        result = evaluate(model, test, runner.mean, runner.std)
+        meta.update(test=topk_record(result.topk), test_images=result.n, per_class=result.per_class,
+                    confusion=result.confusion)
+        print("test: " + "  ".join(f"top-{k + 1} {a:.2%}" for k, a in enumerate(result.topk)), file=sys.stderr)
+    path = save_checkpoint(model, out, snapshots=torch.stack(runner.snapshots), **meta)
+    print(f"saved {path} ({meta['wall_time_s'] / 60:.1f} min)", file=sys.stderr)
+    return path

@@ -1,0 +1,174 @@
+"""What every page shares: page setup, the sidebar app.py draws once (language, checkpoint), cached
+checkpoints, the samples and their gallery, the current image, a grid of columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ..checkpoints import CheckpointError, list_checkpoints, load_checkpoint, read_arch, read_metadata
+from ..images import ImageError, load_image
+from .i18n import LANGUAGES, t
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECKPOINT_DIR = ROOT / "checkpoints"
+SAMPLE_DIR = Path(__file__).resolve().parent / "samples"
+DEFAULT_CHECKPOINT = "s16.safetensors"
+VISION = "vision"
+
+
+def lang() -> str:
+    return st.session_state.get("lang", "en")
+
+
+def tr(key: str, **values) -> str:
+    return t(key, lang(), **values)
+
+
+def setup_page(title_key: str, heading: str | None = None) -> None:
+    """Page config and the page heading (by default the page title)."""
+    st.set_page_config(page_title=f"{tr(title_key)} · gMLP Explorer", page_icon=":material/grid_on:", layout="wide")
+    st.title(heading or tr(title_key))
+
+
+def grid(items, per_row: int, gap: str = "small"):
+    """(item, column) pairs, per_row columns a row: the small-multiples layout every page uses."""
+    items = list(items)
+    for start in range(0, len(items), per_row):
+        yield from zip(items[start:start + per_row], st.columns(per_row, gap=gap))
+
+
+# ---- the shared sidebar (drawn by app.py before the page runs)
+def language_selector() -> None:
+    codes = list(LANGUAGES)
+    st.session_state.setdefault("lang", "en")
+    st.sidebar.selectbox("Language / Ngôn ngữ", codes, format_func=LANGUAGES.get, key="lang")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_checkpoint(path: str, modified: float):
+    """One loaded model per file version, shared by every session; used read-only under inference_mode."""
+    return load_checkpoint(path)
+
+
+@st.cache_data(show_spinner=False)
+def checkpoint_arch(path: str, modified: float) -> str | None:
+    try:
+        return read_arch(path)
+    except CheckpointError:
+        return None
+
+
+def vision_checkpoints() -> list[Path]:
+    """checkpoints/ files that hold vision models (or foreign files, which load as vision)."""
+    return [p for p in list_checkpoints(CHECKPOINT_DIR) if checkpoint_arch(str(p), p.stat().st_mtime) in (VISION, None)]
+
+
+@st.cache_data(show_spinner=False)
+def checkpoint_label(path: str, modified: float) -> str:
+    try:
+        config, meta = read_metadata(path)
+    except CheckpointError:
+        return Path(path).name
+    if config is None:
+        return Path(path).name
+    accuracy = meta.get("test", {}).get("top1")
+    parts = [meta.get("preset") or Path(path).stem, f"{config.num_patches} patches", f"{config.heads} heads"]
+    if accuracy is not None:
+        parts.append(f"top-1 {accuracy:.1%}")
+    return " · ".join(parts)
+
+
+def checkpoint_selector() -> None:
+    """The sidebar's choice among the vision checkpoints in checkpoints/ (default s16), kept in
+    st.session_state['checkpoint'] for every page."""
+    names = [p.name for p in vision_checkpoints()]
+    if not names:
+        return
+    current = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)
+    st.session_state["checkpoint_widget"] = current if current in names else names[0]
+    st.sidebar.selectbox(tr("checkpoint"), names, key="checkpoint_widget",
+                         format_func=lambda n: checkpoint_label(str(CHECKPOINT_DIR / n),
+                                                                (CHECKPOINT_DIR / n).stat().st_mtime),
+                         on_change=lambda: st.session_state.update(checkpoint=st.session_state["checkpoint_widget"]))
+    st.session_state["checkpoint"] = st.session_state["checkpoint_widget"]
+
+
+def open_checkpoint(path: Path):
+    """(model, info) for a checkpoint file, cached; an error shown and the page stopped when it cannot load."""
+    try:
+        return cached_checkpoint(str(path), path.stat().st_mtime)
+    except (CheckpointError, OSError) as err:
+        st.error(tr("checkpoint_error", error=str(err)))
+        st.stop()
+
+
+def current_checkpoint():
+    """(model, info) of the vision checkpoint chosen in the sidebar (s16 until one is chosen)."""
+    names = [p.name for p in vision_checkpoints()]
+    if not names:
+        st.error(tr("no_checkpoints", folder=str(CHECKPOINT_DIR)))
+        st.stop()
+    name = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)
+    return open_checkpoint(CHECKPOINT_DIR / (name if name in names else names[0]))
+
+
+# ---- samples
+def sample_paths() -> list[Path]:
+    return sorted(SAMPLE_DIR.glob("*.jpg"))
+
+
+def sample_class(path: Path) -> str:
+    """airplane_0002.jpg -> 'airplane': the true class is the file name's first part."""
+    return path.stem.rpartition("_")[0]
+
+
+def sample_label(path: Path) -> str:
+    """airplane_0002.jpg -> 'airplane · 0002'"""
+    return f"{sample_class(path)} · {path.stem.rpartition('_')[2]}"
+
+
+def _pick_sample(select_key: str, path: Path) -> None:
+    st.session_state[select_key] = path
+
+
+def sample_gallery(select_key: str, current: Path, columns: int = 10) -> None:
+    """Thumbnails of every sample under the select box `select_key` (showing `current`); a click picks
+    that sample there."""
+    with st.expander(tr("gallery"), expanded=True):
+        for path, column in grid(sample_paths(), columns):
+            with column:
+                st.image(str(path), width="stretch")
+                st.button(sample_class(path), key=f"{select_key}_pick_{path.stem}",
+                          width="stretch", type="primary" if path == current else "tertiary",
+                          on_click=_pick_sample, args=(select_key, path))
+
+
+def current_image():
+    """(PIL image, name) chosen on the Patches page, or the first sample; None with an error shown."""
+    data = st.session_state.get("image_bytes")
+    name = st.session_state.get("image_name")
+    if data is None:
+        first = sample_paths()[0]
+        data, name = first.read_bytes(), sample_label(first)
+    try:
+        return load_image(data), name
+    except ImageError as err:
+        st.error(tr("image_error", error=str(err)))
+        return None
+
+
+# ---- language models
+LANGUAGE_MODELS = {"attention": "lm-attention.safetensors", "gmlp": "lm-gmlp.safetensors",
+                   "amlp": "lm-amlp.safetensors"}
+
+
+def language_models() -> dict:
+    """{'attention' | 'gmlp' | 'amlp': (model, info, path)} for the shipped files present in checkpoints/."""
+    found = {}
+    for name, file in LANGUAGE_MODELS.items():
+        path = CHECKPOINT_DIR / file
+        if path.is_file():
+            found[name] = (*open_checkpoint(path), path)
+    return found

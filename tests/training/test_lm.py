@@ -1,0 +1,83 @@
+import math
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from gmlp_core.checkpoints import load_checkpoint, read_metadata
+from gmlp_core.data import consecutive_windows, load_corpus
+from gmlp_core.models import spatial_weights
+from gmlp_core.train_lm import main as train_lm_main
+from gmlp_core.training.lm import loss_on
+
+TEXT = "to be or not to be, that is the question.\n" * 60
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def corpus_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("text") / "tiny.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+def common(corpus_path, arch: str) -> list[str]:
+    return ["--arch", arch, "--preset", f"{arch}-lm-tiny", "--data", str(corpus_path), "--batch-size", "8",
+            "--lr", "1e-2", "--warmup-steps", "5", "--eval-every", "10", "--eval-windows", "8",
+            "--final-eval-windows", "8", "--quiet", "--device", "cpu"]
+
+
+@pytest.mark.parametrize("arch", ["attention", "gmlp", "amlp"])
+def test_loss_falls_and_the_checkpoint_records_the_run(corpus_path, tmp_path, arch):
+    out = tmp_path / f"lm-{arch}.safetensors"
+    assert train_lm_main([*common(corpus_path, arch), "--steps", "40", "--out", str(out)]) == 0
+    _, meta = read_metadata(out)
+    losses = [r["val_loss"] for r in meta["history"]]
+    assert losses[-1] < losses[0] - 0.5
+    assert meta["val_bits_per_char"] == pytest.approx(meta["val_loss"] / math.log(2))
+    assert meta["vocab"] == "".join(sorted(set(TEXT))) and meta["training"]["steps"] == 40
+    assert meta["device"].startswith("CPU") and meta["chars_per_s"] > 0 and meta["wall_time_s"] > 0
+    model, info = load_checkpoint(out)
+    assert info.arch == f"{arch}-lm" and info.tokenizer.vocab == meta["vocab"]
+    if arch == "attention":
+        assert info.snapshots is None
+    else:
+        assert info.snapshot_labels[0] == "init" and info.snapshot_labels[-1] == "step 40"
+        assert info.snapshots.shape[1:] == spatial_weights(model).shape
+        assert torch.allclose(info.snapshots[-1], spatial_weights(model), atol=1e-3)
+
+
+def test_recorded_slice_loss_is_reproduced_from_the_checkpoint(corpus_path, tmp_path):
+    out = tmp_path / "lm.safetensors"
+    assert train_lm_main([*common(corpus_path, "gmlp"), "--steps", "20", "--out", str(out)]) == 0
+    model, info = load_checkpoint(out)
+    corpus = load_corpus(corpus_path, info.tokenizer)
+    windows = consecutive_windows(corpus.val, model.config.block_size, info.meta["val_slice_chars"])
+    assert loss_on(model, *windows) == pytest.approx(info.meta["val_slice_loss"], abs=1e-5)
+
+
+def test_the_same_seed_trains_the_same_weights_and_resume_matches(corpus_path, tmp_path):
+    straight, again, split = (tmp_path / f"{n}.safetensors" for n in ("straight", "again", "split"))
+    args = [*common(corpus_path, "amlp"), "--steps", "30"]
+    assert train_lm_main([*args, "--out", str(straight)]) == 0
+    assert train_lm_main([*args, "--out", str(again)]) == 0
+    assert train_lm_main([*args, "--out", str(split), "--stop-after-steps", "15"]) == 0
+    assert not split.exists()
+    assert train_lm_main([*args, "--out", str(split), "--resume", f"{split}.state.pt"]) == 0
+    a, b, c = load_file(straight), load_file(again), load_file(split)
+    assert all(torch.equal(a[k], b[k]) for k in a) and all(torch.equal(a[k], c[k]) for k in a)
+
+
+def test_a_time_budget_becomes_a_recorded_step_count(corpus_path, tmp_path):
+    out = tmp_path / "timed.safetensors"
+    assert train_lm_main([*common(corpus_path, "gmlp"), "--minutes", "0.6", "--out", str(out)]) == 0
+    _, meta = read_metadata(out)
+    assert meta["training"]["steps"] > 30 and meta["training"]["minutes"] == 0.6
+    assert meta["history"][-1]["step"] == meta["training"]["steps"] or meta["training"]["stopped_by_time_budget"]
+
+
+def test_bad_arguments_are_reported(corpus_path, tmp_path, capsys):
+    assert train_lm_main(["--arch", "gmlp", "--data", str(tmp_path / "none.txt"), "--out",
+                          str(tmp_path / "x.safetensors"), "--steps", "2"]) == 2
+    assert "does not exist" in capsys.readouterr().err
