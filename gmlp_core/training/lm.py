@@ -2,9 +2,10 @@
 
 Steps over random windows of the first 90 % of the text; the validation loss (nats per character,
 over every position of fixed random windows of the last 10 %) is measured every `eval_every`
-steps, when a resume state is written too. A time budget (--minutes) is turned into a fixed step
-count after a short calibration, so the schedule (warm-up + cosine) always ends; the count is
-recorded, and `--steps` with it repeats the run exactly on a CPU.
+steps, when a resume state is written too. With a step count (--steps) the schedule is warm-up +
+cosine over the steps, and a seeded CPU run repeats exactly. With a time budget (--minutes) the
+cosine runs over the elapsed share of the budget, so it ends at the budget however busy the
+machine is; the steps it reached are recorded.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from .setup import Run, start_run
 from .state import load_state, save_state
 
 SNAPSHOT_FRACTIONS = (0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75)  # of the run, beside init and the end
-CALIBRATION_STEPS = 30
 SLICE_CHARS = 8192  # the fixed val slice a checkpoint's recorded loss can be checked on
 
 
@@ -70,7 +70,6 @@ class StepRunner:
     optimizer: torch.optim.Optimizer
     settings: LMSettings
     corpus: Corpus
-    total_steps: int = 0
     step: int = 0
     history: list = field(default_factory=list)
     snapshots: list = field(default_factory=list)
@@ -83,10 +82,23 @@ class StepRunner:
         self.val_windows = fixed_windows(self.corpus.val, block, self.settings.eval_windows)
         self.has_w = hasattr(self.model, "gmlp")
 
-    def train_step(self) -> tuple[float, float]:
-        """One update on a fresh batch -> (loss, lr)."""
+    def lr(self, elapsed_s: float) -> float:
+        """Warm-up over the first steps, then cosine over the steps or over the time budget."""
         s = self.settings
-        lr = lr_at(self.step, self.total_steps, s.warmup_steps, s.lr)
+        if s.steps:
+            return lr_at(self.step, s.steps, s.warmup_steps, s.lr)
+        warm = min(1.0, (self.step + 1) / s.warmup_steps)
+        return s.lr * warm * 0.5 * (1.0 + math.cos(math.pi * min(elapsed_s / (60 * s.minutes), 1.0)))
+
+    def done(self, elapsed_s: float) -> bool:
+        if self.settings.steps:
+            return self.step >= self.settings.steps
+        return self.run.agree(elapsed_s >= 60 * self.settings.minutes)
+
+    def train_step(self, elapsed_s: float) -> tuple[float, float]:
+        """One update on a fresh batch -> (loss, lr); elapsed_s: training time so far (all sessions)."""
+        s = self.settings
+        lr = self.lr(elapsed_s)
         x, y = random_windows(self.corpus.train, self.model.config.block_size, s.batch_size // self.run.world,
                               self.generator)
         self.net.train()
@@ -97,24 +109,29 @@ class StepRunner:
         self.step += 1
         return float(loss.detach()), lr
 
-    def due_snapshot(self) -> bool:
-        marks = {max(1, round(f * self.total_steps)) for f in SNAPSHOT_FRACTIONS} | {self.total_steps}
-        return self.has_w and self.step in marks
+    def due_snapshot(self, elapsed_s: float) -> bool:
+        """At SNAPSHOT_FRACTIONS of the run (steps, or time budget), and at its end."""
+        if not self.has_w:
+            return False
+        s = self.settings
+        fraction = self.step / s.steps if s.steps else elapsed_s / (60 * s.minutes)
+        taken = len(self.snapshots) - 1  # beside init
+        return taken < len(SNAPSHOT_FRACTIONS) and fraction >= SNAPSHOT_FRACTIONS[taken]
 
-    def evaluate(self, train_loss: float, lr: float, wall_s: float, out: Path) -> dict:
-        """Val loss on the fixed windows, a W snapshot when one is due, the history entry, the resume state."""
+    def evaluate(self, train_loss: float, lr: float, wall_s: float, out: Path, last: bool = False) -> dict:
+        """Val loss on the fixed windows, a W snapshot when one is due (or at the end), the history entry,
+        the resume state."""
         self.model.eval()
         with self.run.autocast():
             val = loss_on(self.model, *(t.to(self.run.device) for t in self.val_windows))
         record = {"step": self.step, "train_loss": train_loss, "val_loss": val, "lr": lr, "wall_s": wall_s}
         self.history.append(record)
-        if self.due_snapshot():
+        if self.has_w and (last or self.due_snapshot(wall_s)):
             self.snapshots.append(snapshot(self.model))
             self.snapshot_labels.append(f"step {self.step}")
         if self.run.main:
             print(f"step {self.step}: train {train_loss:.4f}  val {val:.4f} nats/char", file=sys.stderr)
-            save_state(out, self.model, self.optimizer, step=self.step, total_steps=self.total_steps,
-                       history=self.history, snapshots=self.snapshots, snapshot_labels=self.snapshot_labels,
+            save_state(out, self.model, self.optimizer, step=self.step, history=self.history, snapshots=self.snapshots, snapshot_labels=self.snapshot_labels,
                        wall_s=wall_s, generator=self.generator.get_state())
         return record
 
@@ -124,28 +141,22 @@ def prepare(args, run: Run, settings: LMSettings) -> tuple[StepRunner, float]:
     config = LM_PRESETS[settings.preset].replace(vocab_size=corpus.tokenizer.size)
     model = build_model(settings.arch, config).to(run.device)
     optimizer = make_optimizer(model, settings.lr, settings.weight_decay)
-    runner = StepRunner(run, model, optimizer, settings, corpus, total_steps=settings.steps)
+    runner = StepRunner(run, model, optimizer, settings, corpus)
     if runner.has_w:
         runner.snapshots, runner.snapshot_labels = [snapshot(model)], ["init"]
     wall_before = 0.0
     if args.resume:
         state = load_state(args.resume, model, optimizer)
-        runner.step, runner.total_steps = int(state["step"]), int(state["total_steps"])
+        runner.step = int(state["step"])
         runner.history, runner.snapshots = state["history"], list(state["snapshots"])
         runner.snapshot_labels, wall_before = state["snapshot_labels"], float(state["wall_s"])
         runner.generator.set_state(state["generator"])
         if run.main:
-            print(f"resumed from {args.resume} at step {runner.step} of {runner.total_steps}", file=sys.stderr)
+            print(f"resumed from {args.resume} at step {runner.step}", file=sys.stderr)
     return runner, wall_before
 
 
-def calibrate(runner: StepRunner, minutes: float, spent_s: float) -> int:
-    """Total steps that fit the time budget, from the pace of the steps already taken (10 % margin)."""
-    per_step = spent_s / max(runner.step, 1)
-    return max(runner.step + 1, int(0.9 * (minutes * 60 - 30) / per_step))
-
-
-def lm_metadata(runner: StepRunner, wall: float, chars_per_s: float, budget_stop: bool) -> dict:
+def lm_metadata(runner: StepRunner, wall: float, chars_per_s: float) -> dict:
     s, model = runner.settings, runner.model
     val_inputs = fixed_windows(runner.corpus.val, model.config.block_size, s.final_eval_windows, seed=4321)
     slice_inputs = consecutive_windows(runner.corpus.val, model.config.block_size, SLICE_CHARS)
@@ -156,8 +167,8 @@ def lm_metadata(runner: StepRunner, wall: float, chars_per_s: float, budget_stop
     return {
         "preset": s.preset, "vocab": runner.corpus.tokenizer.vocab, "dataset": runner.corpus.name,
         "train_chars": len(runner.corpus.train), "val_chars": len(runner.corpus.val),
-        "training": {**asdict(s), "steps": runner.total_steps, "optimizer": "AdamW(betas=(0.9, 0.99))",
-                     "schedule": "warmup+cosine", "grad_clip": 1.0, "stopped_by_time_budget": budget_stop},
+        "training": {**asdict(s), "steps": runner.step, "optimizer": "AdamW(betas=(0.9, 0.99))",
+                     "schedule": "warmup+cosine", "grad_clip": 1.0},
         **meta, "history": runner.history, "snapshot_labels": runner.snapshot_labels,
         "val_loss": val_loss, "val_bits_per_char": val_loss / math.log(2),
         "val_loss_definition": f"mean over every position of {s.final_eval_windows} random windows "
@@ -181,26 +192,22 @@ def _train(args, run: Run, settings: LMSettings) -> Path | None:
         print(f"{settings.arch}: {count_parameters(runner.model):,} parameters, block {block}, "
               f"vocab {runner.model.config.vocab_size}; {len(runner.corpus.train):,} train / "
               f"{len(runner.corpus.val):,} val chars on {run.describe()}", file=sys.stderr)
-    t0, start_step, budget_stop = time.perf_counter(), runner.step, False
+    t0, start_step = time.perf_counter(), runner.step
     progress = Progress(run.main and not args.quiet, settings.steps or 1, unit="chars")
-    while runner.total_steps == 0 or runner.step < runner.total_steps:
-        loss, lr = runner.train_step()
-        elapsed = time.perf_counter() - t0
-        if runner.total_steps == 0 and runner.step == CALIBRATION_STEPS:
-            runner.total_steps = progress.total = calibrate(runner, settings.minutes, elapsed)
-            if run.main:
-                print(f"\n{settings.minutes} min budget: {runner.total_steps} steps", file=sys.stderr)
+    elapsed = wall_before
+    while not runner.done(elapsed):
+        loss, lr = runner.train_step(elapsed)
+        elapsed = wall_before + time.perf_counter() - t0
+        if settings.minutes:  # the step count the budget will reach at this pace, for the progress line
+            progress.total = runner.step + int((60 * settings.minutes - elapsed) / max(elapsed, 1e-9) * runner.step)
         progress.update(runner.step - start_step, "lm", loss, lr,
                         (runner.step - start_step) * settings.batch_size * block)
-        budget_stop = bool(settings.minutes) and wall_before + elapsed > settings.minutes * 60
-        pause = bool(args.stop_after_steps) and runner.step >= args.stop_after_steps
-        last = runner.step == runner.total_steps
-        if runner.step % settings.eval_every == 0 or runner.due_snapshot() or last or budget_stop or pause:
+        last = runner.done(elapsed)
+        pause = bool(args.stop_after_steps) and runner.step >= args.stop_after_steps and not last
+        if runner.step % settings.eval_every == 0 or runner.due_snapshot(elapsed) or last or pause:
             progress.close()
-            runner.evaluate(loss, lr, wall_before + elapsed, out)
-        if budget_stop and not last:
-            break
-        if pause and not last:
+            runner.evaluate(loss, lr, elapsed, out, last)
+        if pause:
             print(f"stopped at step {runner.step}; continue with --resume {out}.state.pt", file=sys.stderr)
             return None
     elapsed = time.perf_counter() - t0
@@ -208,7 +215,7 @@ def _train(args, run: Run, settings: LMSettings) -> Path | None:
     if not run.main:
         return None
     chars = (runner.step - start_step) * settings.batch_size * block
-    meta = lm_metadata(runner, wall_before + elapsed, chars / max(elapsed, 1e-9), budget_stop)
+    meta = lm_metadata(runner, wall_before + elapsed, chars / max(elapsed, 1e-9))
     print(f"val loss {meta['val_loss']:.4f} nats/char = {meta['val_bits_per_char']:.4f} bits/char", file=sys.stderr)
     snapshots = torch.stack(runner.snapshots) if runner.snapshots else None
     path = save_checkpoint(runner.model, out, snapshots=snapshots, **meta)

@@ -38,6 +38,14 @@ class Run:
         """The module to call in the training step: DDP-wrapped when several processes run."""
         return DistributedDataParallel(model) if self.world > 1 else model
 
+    def agree(self, flag: bool) -> bool:
+        """Rank 0's decision, for every rank: a time budget must stop all processes at the same step."""
+        if self.world == 1:
+            return flag
+        decision = torch.tensor([int(flag)], device=self.device if self.device.type == "cuda" else "cpu")
+        dist.broadcast(decision, src=0)
+        return bool(decision.item())
+
     def barrier(self) -> None:
         if self.world > 1:
             dist.barrier()
