@@ -7,7 +7,7 @@ from gmlp_core.models import head_average
 from gmlp_core.text import EXAMPLE_PROMPTS
 from gmlp_core.ui import lm_cache
 from gmlp_core.ui.plots import heatmap, loss_curves_figure, surprise_figure, value_range
-from gmlp_core.ui.widgets import grid, language_models, setup_page, tr
+from gmlp_core.ui.widgets import grid, language_models, literal, setup_page, tr
 
 setup_page("lm_title")
 st.caption(tr("lm_intro"))
@@ -38,7 +38,8 @@ if first.truncated:
     st.warning(tr("lm_truncated", total=first.total, limit=len(first.text)))
 unknown = int(first.unknown.sum())
 if unknown:
-    st.warning(tr("lm_unknown", n=unknown, chars=" ".join(sorted({c for c, u in zip(first.text, first.unknown) if u}))))
+    st.warning(tr("lm_unknown", n=unknown,
+                  chars=literal(" ".join(sorted({c for c, u in zip(first.text, first.unknown) if u})))))
 st.code(first.text, language=None, wrap_lines=True)
 
 # ---- how surprised each model is

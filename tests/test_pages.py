@@ -233,3 +233,64 @@ def test_w_page_with_the_default_s16_checkpoint():
     at = ok(page("pages/3_spatial_w_gmlp.py", checkpoint=None))
     shown = charts(at)
     assert {"w_head_0", "w_head_1", "w_head_2", "w_head_3"} <= set(shown)
+
+
+# ---- Language models (the shipped lm-*.safetensors)
+LM_PAGE = "pages/4_language_models_text.py"
+
+
+def test_language_page_compares_the_three_models_on_the_default_text():
+    at = ok(page(LM_PAGE, checkpoint=None))
+    assert [m.label for m in at.metric] == ["Attention", "gMLP", "aMLP (gMLP + tiny attention)"]
+    surprise = charts(at)["surprise"]
+    assert len(surprise["data"]) == 3 and len(surprise["data"][0]["y"]) == len(at.code[0].value) - 1
+    assert {"lm_w_head_0", "lm_w_average", "lm_w_full"} <= set(charts(at))
+
+
+def test_typing_changes_attention_but_not_w():
+    at = ok(page(LM_PAGE, checkpoint=None, lm_view="attention"))
+    attention_before = z(at, "lm_attention_average")
+    at.text_area(key="lm_text").input("ROMEO:\nWhat says my love?").run()
+    attention_after = z(ok(at), "lm_attention_average")
+    assert len(attention_after) == len("ROMEO:\nWhat says my love?") and attention_after != attention_before
+    at.segmented_control(key="lm_view").set_value("gmlp").run()
+    short = z(ok(at), "lm_w_average")
+    at.text_area(key="lm_text").input("ROMEO:\nWhat says my love? Speak again.").run()
+    longer = z(ok(at), "lm_w_average")
+    assert [row[:len(short)] for row in longer[:len(short)]] == short  # W does not depend on the text
+
+
+def test_switching_layer_changes_the_attention_maps():
+    at = ok(page(LM_PAGE, checkpoint=None, lm_view="attention"))
+    last = z(at, "lm_attention_head_0")
+    at.select_slider(key="lm_attention_layer").set_value(0).run()
+    assert z(ok(at), "lm_attention_head_0") != last
+
+
+def test_amlp_view_shows_its_tiny_attention_beside_w():
+    at = ok(page(LM_PAGE, checkpoint=None, lm_view="amlp"))
+    tiny = z(at, "lm_tiny")
+    assert all(abs(sum(v or 0 for v in row) - 1) < 1e-4 for row in tiny)
+    assert "lm_amlp_w" in charts(at)
+
+
+def test_generation_shows_a_continuation_from_each_model():
+    at = ok(page(LM_PAGE, checkpoint=None, lm_view="generate", lm_length=40))
+    continuations = [c.value for c in at.code[1:]]
+    assert len(continuations) == 3 and all(len(text) == 40 for text in continuations)
+
+
+def test_vietnamese_text_is_marked_unknown_without_an_error():
+    at = ok(page(LM_PAGE, checkpoint=None, lang="vi"))
+    at.text_area(key="lm_text").input("Học, học nữa, học mãi.").run()
+    warnings = [w.value for w in ok(at).warning]
+    assert any("ký tự không có trong bộ từ vựng" in w and "ọ" in w for w in warnings)
+    assert len(charts(at)["surprise"]["data"][0]["y"]) == len("Học, học nữa, học mãi.") - 1
+
+
+def test_training_view_draws_three_loss_curves_and_the_w_snapshots():
+    at = ok(page(LM_PAGE, checkpoint=None, lm_view="training"))
+    assert len(charts(at)["lm_curves"]["data"]) == 3
+    first = z(at, "lm_w_snapshot")
+    at.select_slider(key="lm_snapshot").set_value("init").run()
+    assert z(ok(at), "lm_w_snapshot") != first

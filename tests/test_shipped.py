@@ -3,11 +3,12 @@
 import pytest
 
 from gmlp_core.checkpoints import list_checkpoints, load_checkpoint, read_arch
-from gmlp_core.data import CIFAR10_CLASSES
+from gmlp_core.data import CIFAR10_CLASSES, consecutive_windows, load_corpus
 from gmlp_core.images import load_image
 from gmlp_core.inference import predict
 from gmlp_core.models import count_parameters
-from tests.conftest import ROOT
+from gmlp_core.training.lm import loss_on
+from tests.conftest import DATASETS, ROOT
 
 CHECKPOINTS = ROOT / "checkpoints"
 SAMPLES = sorted((ROOT / "gmlp_core" / "ui" / "samples").glob("*.jpg"))
@@ -45,3 +46,24 @@ def test_every_committed_vision_checkpoint_loads_and_classifies(path):
     model, info = load_checkpoint(path)
     prediction = predict(model, info, load_image(SAMPLES[0]))
     assert len(prediction.top) == 5 and abs(float(prediction.probabilities.sum()) - 1) < 1e-5
+
+
+# ---- the three language models
+TEXT = DATASETS / "tinyshakespeare" / "input.txt"
+
+
+@pytest.mark.parametrize("arch", ["attention", "gmlp", "amlp"])
+def test_shipped_language_model_reproduces_its_recorded_val_loss(arch):
+    model, info = load_checkpoint(CHECKPOINTS / f"lm-{arch}.safetensors")
+    assert info.arch == f"{arch}-lm" and len(info.tokenizer.vocab) == 65
+    assert count_parameters(model) <= 2_000_000 and info.config.block_size >= 64
+    assert info.meta["val_loss"] <= 1.60 and info.meta["wall_time_s"] <= 25 * 60
+    corpus = load_corpus(TEXT, info.tokenizer)
+    windows = consecutive_windows(corpus.val, info.config.block_size, info.meta["val_slice_chars"])
+    assert loss_on(model, *windows) == pytest.approx(info.meta["val_slice_loss"], abs=1e-4)
+
+
+def test_shipped_language_models_are_the_same_size_within_ten_percent():
+    sizes = [count_parameters(load_checkpoint(CHECKPOINTS / f"lm-{a}.safetensors")[0]) for a in ("attention", "gmlp",
+                                                                                               "amlp")]
+    assert max(sizes) / min(sizes) <= 1.10

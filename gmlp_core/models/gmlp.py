@@ -87,7 +87,8 @@ class GMLPBlock(nn.Module):
     """Y = X + V S(GELU(U LayerNorm(X)))   (pre-norm, residual)."""
 
     def __init__(self, d_model: int, d_ffn: int, seq_len: int, heads: int = 1, causal: bool = False,
-                 attn_dim: int = 0, gelu_after_v: bool = False, init_eps: float = 1e-3, drop_path: float = 0.0):
+                 attn_dim: int = 0, gelu_after_v: bool = False, init_eps: float = 1e-3, drop_path: float = 0.0,
+                 dropout: float = 0.0):
         super().__init__()
         self.norm = nn.LayerNorm(d_model)
         self.proj_in = nn.Linear(d_model, d_ffn)
@@ -96,6 +97,7 @@ class GMLPBlock(nn.Module):
         self.proj_out = nn.Linear(d_ffn // 2, d_model)
         self.gelu_after_v = gelu_after_v
         self.drop_path = StochasticDepth(drop_path, mode="row")
+        self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (b, n, d_model) -> (b, n, d_model)"""
@@ -103,7 +105,7 @@ class GMLPBlock(nn.Module):
         y = self.proj_out(self.sgu(F.gelu(self.proj_in(normed)), normed))
         if self.gelu_after_v:
             y = F.gelu(y)
-        return x + self.drop_path(y)
+        return x + self.drop_path(self.dropout(y))
 
 
 class GMLP(nn.Module):
@@ -111,12 +113,12 @@ class GMLP(nn.Module):
 
     def __init__(self, d_model: int, d_ffn: int, seq_len: int, depth: int, heads: int = 1,
                  causal: bool = False, attn_dim: int = 0, gelu_after_v: bool = False,
-                 init_eps: float = 1e-3, drop_path: float = 0.0):
+                 init_eps: float = 1e-3, drop_path: float = 0.0, dropout: float = 0.0):
         super().__init__()
         self.seq_len = seq_len
         rates = torch.linspace(0, drop_path, depth).tolist() if depth else []
         self.blocks = nn.ModuleList(
-            GMLPBlock(d_model, d_ffn, seq_len, heads, causal, attn_dim, gelu_after_v, init_eps, rate)
+            GMLPBlock(d_model, d_ffn, seq_len, heads, causal, attn_dim, gelu_after_v, init_eps, rate, dropout)
             for rate in rates
         )
 

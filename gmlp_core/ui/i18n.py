@@ -66,7 +66,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "32×32, to the patch grid, to the sequence the model reads, to its top-5 answers.\n"
               "3. **Spatial W** — open the same picture's patches in W: which patches does patch 5 read from? "
               "Slide through the epochs to watch W form from almost nothing, then compare it with attention "
-              "on two different images: attention moves, W stays.",
+              "on two different images: attention moves, W stays.\n"
+              "4. **Language models** — type a line of Shakespeare into three trained models. Which is least "
+              "surprised? Look at the attention model's maps, then the gMLP's W: change the text and see which "
+              "one moves. Slide through training to watch W's diagonal band form, then let each model continue "
+              "the text.",
         "vi": "1. **Attention** — bắt đầu với câu *Your journey starts with one step*. Chuyển sang embedding "
               "3 chiều gõ tay để cả lớp kiểm tra một hàng điểm số trên giấy; sau đó bật *nhân quả (causal)* "
               "và xem tương lai biến mất.\n"
@@ -74,7 +78,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "thành lưới patch, thành chuỗi mà mô hình đọc, rồi thành 5 câu trả lời hàng đầu.\n"
               "3. **Ma trận W** — xem các patch của chính bức ảnh đó trong W: patch 5 đọc từ những patch nào? "
               "Kéo qua các epoch để thấy W hình thành từ gần như số 0, rồi so sánh với attention trên hai ảnh "
-              "khác nhau: attention thay đổi, W thì không."},
+              "khác nhau: attention thay đổi, W thì không.\n"
+              "4. **Mô hình ngôn ngữ** — gõ một câu của Shakespeare vào ba mô hình đã huấn luyện. Mô hình nào ít "
+              "bất ngờ nhất? Xem bản đồ attention của mô hình attention, rồi ma trận W của gMLP: đổi văn bản và "
+              "xem cái nào thay đổi. Kéo qua quá trình huấn luyện để thấy dải chéo của W hình thành, rồi để mỗi "
+              "mô hình viết tiếp văn bản."},
     "card_title": {"en": "The default model", "vi": "Mô hình mặc định"},
     "no_default_checkpoint": {"en": "The default checkpoint {path} is missing; train it with "
                                     "`python -m gmlp_core.train --preset s16` (see README.md).",

@@ -26,6 +26,14 @@ def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
 
 
+MARKDOWN_PUNCTUATION = set("\\`*_{}[]()<>#+-.!|~$&")
+
+
+def literal(text: str) -> str:
+    """Text a user typed, shown as itself inside Markdown (every Markdown punctuation mark escaped)."""
+    return "".join("\\" + ch if ch in MARKDOWN_PUNCTUATION else ch for ch in text)
+
+
 def setup_page(title_key: str, heading: str | None = None) -> None:
     """Page config and the page heading (by default the page title)."""
     st.set_page_config(page_title=f"{tr(title_key)} · gMLP Explorer", page_icon=":material/grid_on:", layout="wide")
