@@ -23,7 +23,8 @@ from gmlp_core.checkpoints import load_checkpoint  # noqa: E402
 from gmlp_core.images import load_image  # noqa: E402
 from gmlp_core.inference import prepare  # noqa: E402
 
-PAGES = ["app.py", "pages/1_attention_text.py", "pages/2_patches_image.py", "pages/3_spatial_w_gmlp.py"]
+PAGES = ["app.py", "pages/1_attention_text.py", "pages/2_patches_image.py", "pages/3_spatial_w_gmlp.py",
+         "pages/4_language_models_text.py"]
 
 
 def timed_reruns(at: AppTest, reruns: int) -> list[float]:

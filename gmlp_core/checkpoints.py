@@ -10,7 +10,6 @@ their config inferred from tensor shapes.
 
 from __future__ import annotations
 
-import io
 import json
 import pickle
 import zipfile
@@ -171,7 +170,7 @@ def _read_torch_file(path: Path) -> tuple[dict, dict, str, object]:
     """torch.save output -> (tensors, meta, arch, stored config or None); nothing but tensors and
     plain containers is unpickled."""
     try:
-        obj = torch.load(io.BytesIO(path.read_bytes()), map_location="cpu", weights_only=True)
+        obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
         raise CheckpointError(
             f"{path}: refused: the file holds Python objects other than tensors and plain containers, "

@@ -102,3 +102,35 @@ def guesses_text(tokenizer: CharTokenizer, top_ids: torch.Tensor, top_probs: tor
     for ids, probs in zip(top_ids.tolist(), top_probs.tolist()):
         lines.append(" · ".join(f"{char_labels(tokenizer.decode([i]))[0]} {p:.0%}" for i, p in zip(ids, probs)))
     return lines
+
+
+def main(argv=None) -> int:
+    """`python -m gmlp_core.language --checkpoint checkpoints/lm-gmlp.safetensors --prompt "ROMEO:"`"""
+    import argparse
+    import sys
+
+    from .checkpoints import CheckpointError, load_checkpoint
+
+    parser = argparse.ArgumentParser(prog="python -m gmlp_core.language", description="Continue a text with a "
+                                     "character language model checkpoint.")
+    parser.add_argument("--checkpoint", required=True)
+    parser.add_argument("--prompt", default="\n")
+    parser.add_argument("--length", type=int, default=200)
+    parser.add_argument("--temperature", type=float, default=0.8)
+    parser.add_argument("--top-k", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    try:
+        model, info = load_checkpoint(args.checkpoint)
+        if info.tokenizer is None:
+            raise CheckpointError(f"{args.checkpoint}: not a language model (arch {info.arch})")
+        print(args.prompt + generate(model, info.tokenizer, args.prompt, args.length, args.temperature, args.top_k,
+                                     args.seed))
+    except (CheckpointError, ValueError) as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

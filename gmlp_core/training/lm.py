@@ -110,7 +110,7 @@ class StepRunner:
         return float(loss.detach()), lr
 
     def due_snapshot(self, elapsed_s: float) -> bool:
-        """At SNAPSHOT_FRACTIONS of the run (steps, or time budget), and at its end."""
+        """Whether the run has reached the next of SNAPSHOT_FRACTIONS (of its steps, or of its time budget)."""
         if not self.has_w:
             return False
         s = self.settings
@@ -131,8 +131,9 @@ class StepRunner:
             self.snapshot_labels.append(f"step {self.step}")
         if self.run.main:
             print(f"step {self.step}: train {train_loss:.4f}  val {val:.4f} nats/char", file=sys.stderr)
-            save_state(out, self.model, self.optimizer, step=self.step, history=self.history, snapshots=self.snapshots, snapshot_labels=self.snapshot_labels,
-                       wall_s=wall_s, generator=self.generator.get_state())
+            save_state(out, self.model, self.optimizer, step=self.step, history=self.history,
+                       snapshots=self.snapshots, snapshot_labels=self.snapshot_labels, wall_s=wall_s,
+                       generator=self.generator.get_state())
         return record
 
 

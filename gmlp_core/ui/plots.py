@@ -37,6 +37,12 @@ def axis_labels(labels) -> list[str]:
     return [f"{i}: {escape_label(label)}" for i, label in enumerate(labels)]
 
 
+def ticks(categories: list[str], labels, most: int = 40) -> dict:
+    """Axis ticks for category axes: every label, or every k-th one so that at most `most` show."""
+    step = max(1, -(-len(categories) // most))
+    return dict(tickmode="array", tickvals=categories[::step], ticktext=[escape_label(label) for label in labels][::step])
+
+
 def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str = "value",
             row_title: str = "query token", col_title: str = "key token", hidden=None,
             hidden_text: str = "hidden", extra: dict | None = None, zrange=None, signed: bool = False,
@@ -71,16 +77,16 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
             z=np.where(hidden_mask, 0.0, np.nan), x=x, y=y, colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
             showscale=False, hoverongaps=False, hovertemplate=head + escape_label(hidden_text) + "<extra></extra>"))
     size = height or max(260, min(640, 60 + 26 * rows))
-    ticks = dict(size=8 if compact or max(rows, cols) > 24 else 11)
+    tick_font = dict(size=8 if compact or max(rows, cols) > 24 else 11)
     figure.update_layout(
         title=dict(text=escape_label(title), font=dict(size=14)), height=size,
         margin=dict(l=10, r=10, t=40 if title else 10, b=10), plot_bgcolor=HIDDEN_COLOUR, font=FONT,
-        xaxis=dict(title="" if compact else escape_label(col_title), tickmode="array", tickvals=x,
-                   ticktext=[escape_label(label) for label in col_labels], side="top", showgrid=False,
-                   constrain="domain", tickfont=ticks, tickangle=0 if compact else None, type="category"),
-        yaxis=dict(title="" if compact else escape_label(row_title), tickmode="array", tickvals=y,
-                   ticktext=[escape_label(label) for label in row_labels], autorange="reversed", showgrid=False,
-                   scaleanchor="x", constrain="domain", tickfont=ticks, type="category"),
+        xaxis=dict(title="" if compact else escape_label(col_title), **ticks(x, col_labels, 16 if compact else 40),
+                   side="top", showgrid=False, constrain="domain", tickfont=tick_font,
+                   tickangle=0 if compact else None, type="category"),
+        yaxis=dict(title="" if compact else escape_label(row_title), **ticks(y, row_labels, 16 if compact else 40),
+                   autorange="reversed", showgrid=False, scaleanchor="x", constrain="domain", tickfont=tick_font,
+                   type="category"),
     )
     return figure
 
@@ -214,8 +220,8 @@ def surprise_figure(chars: list[str], series: dict[str, tuple], title: str = "",
     figure.update_layout(
         title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT, hovermode="closest",
         margin=dict(l=10, r=10, t=36 if title else 10, b=10), legend=dict(orientation="h", y=-0.35),
-        xaxis=dict(type="category", tickmode="array", tickvals=x, ticktext=[escape_label(c) for c in chars[1:]],
-                   title=escape_label(char_title), tickangle=0, tickfont=dict(size=10 if len(chars) < 60 else 8)),
+        xaxis=dict(type="category", **ticks(x, chars[1:], 64), title=escape_label(char_title), tickangle=0,
+                   tickfont=dict(size=10 if len(chars) < 60 else 8)),
         yaxis=dict(title=escape_label(value_name), rangemode="tozero"))
     return figure
 

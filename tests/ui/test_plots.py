@@ -73,3 +73,12 @@ def test_topk_figure_lists_classes_best_first():
 def test_history_figure_draws_train_and_validation():
     figure = history_figure([{"epoch": 1, "train_top1": 0.3, "val_top1": 0.4, "val_top5": 0.8}])
     assert [trace.name for trace in figure.data] == ["train top-1", "validation top-1", "validation top-5"]
+
+
+def test_long_axes_label_every_kth_token_so_labels_never_crowd():
+    labels = [f"t{i}" for i in range(128)]
+    figure = heatmap(torch.zeros(128, 128), labels, labels)
+    shown = list(figure.layout.xaxis.ticktext)
+    assert len(shown) <= 40 and shown[:2] == ["t0", "t4"]
+    small = heatmap(torch.zeros(6, 6), labels[:6], labels[:6])
+    assert list(small.layout.xaxis.ticktext) == labels[:6]
