@@ -45,6 +45,8 @@ def _open(source) -> Image.Image:
         raise ImageError(f"the file is not an image Pillow can read; upload a {ACCEPTED} image") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"the image has too many pixels (limit {MAX_PIXELS:,}); it may be a decompression bomb") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as err:  # Pillow's own words for a broken header
+        raise ImageError(f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file") from None
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:

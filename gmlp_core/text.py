@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import torch
 
 MAX_TOKENS = 64
+MAX_EMBEDDING_VALUE = 1_000_000  # x·xᵀ of larger numbers overflows float32 and the softmax gives NaN
 EXAMPLE_SENTENCES = ("Your journey starts with one step", "Death is like the wind, always by my side")
 # For the character language models (trained on Shakespeare): English the models know, and Vietnamese,
 # whose letters with diacritics fall outside their vocabulary.
@@ -58,19 +59,27 @@ class Tokens:
         return len(self.tokens)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_unicode(text: str) -> str:
+    """text with unpaired surrogates (which no encoding accepts) replaced by U+FFFD, shown as �."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def tokenize(text: str, max_tokens: int = MAX_TOKENS) -> Tokens:
     """Split text into words, punctuation marks and emoji (NFC first, so Vietnamese diacritics stay whole)."""
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     if max_tokens < 1:
         raise ValueError(f"max_tokens must be >= 1, got {max_tokens}")
-    found = TOKEN_PATTERN.findall(unicodedata.normalize("NFC", text))
+    found = TOKEN_PATTERN.findall(unicodedata.normalize("NFC", valid_unicode(text)))
     return Tokens(tuple(found[:max_tokens]), len(found), max_tokens)
 
 
 def token_vector(token: str, dim: int, seed: int = 0) -> torch.Tensor:
     """(dim,) vector fixed by (token, seed) alone: the same in every sentence and every process."""
-    digest = hashlib.blake2b(f"{seed}\x00{token}".encode("utf-8"), digest_size=8).digest()
+    digest = hashlib.blake2b(f"{seed}\x00{valid_unicode(token)}".encode("utf-8"), digest_size=8).digest()
     generator = torch.Generator().manual_seed(int.from_bytes(digest, "little") & (2 ** 63 - 1))
     return torch.randn(dim, generator=generator)
 
@@ -101,5 +110,8 @@ def embeddings_from_table(rows) -> torch.Tensor:
                 raise ValueError(f"embedding row {i + 1}, column {j + 1}: {value!r} is not a number") from None
             if number != number or number in (float("inf"), float("-inf")):
                 raise ValueError(f"embedding row {i + 1}, column {j + 1}: {value!r} is not a finite number")
+            if abs(number) > MAX_EMBEDDING_VALUE:
+                raise ValueError(f"embedding row {i + 1}, column {j + 1}: {value!r} is too large; use numbers "
+                                 f"between -{MAX_EMBEDDING_VALUE:,} and {MAX_EMBEDDING_VALUE:,}")
             row[j] = number
     return torch.tensor(rows, dtype=torch.float32)

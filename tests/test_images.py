@@ -7,7 +7,10 @@ import pytest
 import torch
 from PIL import Image
 
-from gmlp_core.images import (ImageError, load_image, model_image, patch_grid, patch_mosaic, to_tensor)
+from gmlp_core.images import ImageError, load_image, model_image, patch_grid, patch_mosaic, to_tensor
+from tests.conftest import ROOT
+
+SAMPLE = ROOT / "gmlp_core" / "ui" / "samples" / "cat_0000.jpg"
 
 
 def encode(img: Image.Image, fmt: str, **kwargs) -> bytes:
@@ -138,3 +141,23 @@ def test_decompression_bomb_is_refused_before_decoding():
 def test_missing_path_is_named(tmp_path):
     with pytest.raises(ImageError, match="does not exist"):
         load_image(tmp_path / "nope.png")
+
+
+def _reencoded(fmt: str) -> bytearray:
+    buffer = io.BytesIO()
+    Image.open(SAMPLE).save(buffer, fmt)
+    return bytearray(buffer.getvalue())
+
+
+def _broken_inputs() -> dict:
+    png, bmp = _reencoded("PNG"), _reencoded("BMP")
+    png[8:12] = b"\0\0\0\0"  # the IHDR chunk's length
+    bmp[28:30] = b"\x07\x00"  # 7 bits per pixel
+    return {"truncated jpeg": SAMPLE.read_bytes()[:458], "webp without data": b"RIFF\x80\x01\x00\x00WEBPVP8 ",
+            "png with a zeroed IHDR length": bytes(png), "bmp with 7 bits per pixel": bytes(bmp)}
+
+
+@pytest.mark.parametrize("name", list(_broken_inputs()))
+def test_broken_files_raise_image_error_not_pillows_own(name):
+    with pytest.raises(ImageError, match="truncated or corrupt|not an image"):
+        load_image(_broken_inputs()[name])

@@ -51,3 +51,15 @@ def test_example_table_loads_and_bad_cells_are_named():
         embeddings_from_table([[1, 2, 3], [1, 2]])
     with pytest.raises(ValueError, match="not a finite number"):
         embeddings_from_table([[float("nan")]])
+
+
+def test_an_unpaired_surrogate_becomes_a_replacement_token_not_an_error():
+    tokens = tokenize("a\ud800b")
+    assert tokens.tokens == ("a", "\ufffd", "b")
+    assert embed(["\ud800"], 4).shape == (1, 4)
+
+
+@pytest.mark.parametrize("value, words", [(3.5e38, "too large"), (5e19, "too large"), (float("inf"), "not a finite")])
+def test_table_values_too_large_for_float32_attention_are_named(value, words):
+    with pytest.raises(ValueError, match=f"row 1, column 1: .*{words}"):
+        embeddings_from_table([[value, 1.0]])
