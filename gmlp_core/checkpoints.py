@@ -21,7 +21,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
 from .chars import CharTokenizer
-from .layouts import LayoutError, infer_vision_config, to_native
+from .layouts import LAYOUT_NORMALISATION, LayoutError, infer_vision_config, to_native
 from .models import DEFAULT_ARCH, arch_of, build_model, config_from_dict, spatial_weights
 
 FORMAT = "gmlp-explorer/1"
@@ -29,6 +29,7 @@ SNAPSHOT_KEY = "spatial_snapshots"  # (snapshots, layers, heads, n, n) float16: 
 WRAPPER_PREFIXES = ("module.", "_orig_mod.")
 STATE_DICT_KEYS = ("model", "state_dict", "model_state_dict")
 DEFAULT_MEAN = DEFAULT_STD = (0.5, 0.5, 0.5)  # for files that record no normalisation: x -> 2x - 1
+IMAGENET_CLASSES = tuple((Path(__file__).parent / "data" / "imagenet_classes.txt").read_text().splitlines())
 CHECKPOINT_SUFFIXES = (".safetensors", ".pt", ".pth")
 
 
@@ -49,17 +50,16 @@ class CheckpointInfo:
 
     @property
     def class_names(self) -> tuple[str, ...]:
-        """The recorded names, or 'class 0', 'class 1', ... for files that carry none."""
-        names = self.meta.get("class_names")
-        return tuple(names) if names else tuple(f"class {i}" for i in range(self.config.num_classes))
+        """The recorded names; for files that carry none, ImageNet's for 1000 classes, else 'class 0', ..."""
+        return tuple(self.meta.get("class_names") or default_class_names(self.config.num_classes))
 
     @property
     def mean(self) -> tuple[float, ...]:
-        return tuple(self.meta.get("mean") or DEFAULT_MEAN)
+        return tuple(self.meta.get("mean") or LAYOUT_NORMALISATION.get(self.source_format, (DEFAULT_MEAN,))[0])
 
     @property
     def std(self) -> tuple[float, ...]:
-        return tuple(self.meta.get("std") or DEFAULT_STD)
+        return tuple(self.meta.get("std") or LAYOUT_NORMALISATION.get(self.source_format, (None, DEFAULT_STD))[1])
 
     @property
     def tokenizer(self) -> CharTokenizer | None:
@@ -71,6 +71,24 @@ class CheckpointInfo:
         if self.snapshots is None:
             return []
         return self.meta.get("snapshot_labels") or [f"snapshot {i}" for i in range(len(self.snapshots))]
+
+
+def default_class_names(num_classes: int) -> list[str]:
+    if num_classes == len(IMAGENET_CLASSES):
+        return list(IMAGENET_CLASSES)
+    return [f"class {i}" for i in range(num_classes)]
+
+
+def read_class_names(path, num_classes: int) -> list[str]:
+    """One name a line (blank lines ignored); exactly num_classes of them."""
+    try:
+        names = [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, UnicodeDecodeError) as err:
+        raise CheckpointError(f"{path}: cannot read class names ({err}); give a UTF-8 text file, one name a line")
+    if len(names) != num_classes:
+        raise CheckpointError(f"{path}: {len(names)} class names for a model with {num_classes} classes; "
+                              "give one name a line, in label order")
+    return names
 
 
 def save_checkpoint(model: torch.nn.Module, path, snapshots: torch.Tensor | None = None, **metadata) -> Path:
@@ -114,15 +132,15 @@ def load_checkpoint(path, map_location="cpu", config=None):
         raise CheckpointError(f"{path}: unsupported file; accepted: .safetensors, or .pt/.pth written by torch.save")
 
     snapshots = state.pop(SNAPSHOT_KEY, None)
-    state = strip_prefixes(state)
-    if arch == DEFAULT_ARCH:
-        state, layout = to_native(state)
-        fmt = fmt if layout == "native" else layout
+    state, layout = strip_prefixes(state), "native"
     try:
-        config = config or stored_config or infer_vision_config(state, fmt)
+        if arch == DEFAULT_ARCH:
+            state, layout = to_native(state)
+        config = config or stored_config or infer_vision_config(state, layout)
         model = build_model(arch, config)
     except LayoutError as err:
         raise CheckpointError(f"{path}: {err}") from None
+    fmt = fmt if layout == "native" else layout
     _load_strict(model, state, path)
     model.to(map_location).eval()
     if snapshots is not None:

@@ -88,9 +88,9 @@ class GMLPBlock(nn.Module):
 
     def __init__(self, d_model: int, d_ffn: int, seq_len: int, heads: int = 1, causal: bool = False,
                  attn_dim: int = 0, gelu_after_v: bool = False, init_eps: float = 1e-3, drop_path: float = 0.0,
-                 dropout: float = 0.0):
+                 dropout: float = 0.0, norm_eps: float = 1e-5):
         super().__init__()
-        self.norm = nn.LayerNorm(d_model)
+        self.norm = nn.LayerNorm(d_model, eps=norm_eps)
         self.proj_in = nn.Linear(d_model, d_ffn)
         attn = TinyAttention(d_model, d_ffn // 2, attn_dim, causal) if attn_dim else None
         self.sgu = SpatialGatingUnit(d_ffn, seq_len, heads, causal, init_eps, attn)
@@ -113,12 +113,12 @@ class GMLP(nn.Module):
 
     def __init__(self, d_model: int, d_ffn: int, seq_len: int, depth: int, heads: int = 1,
                  causal: bool = False, attn_dim: int = 0, gelu_after_v: bool = False,
-                 init_eps: float = 1e-3, drop_path: float = 0.0, dropout: float = 0.0):
+                 init_eps: float = 1e-3, drop_path: float = 0.0, dropout: float = 0.0, norm_eps: float = 1e-5):
         super().__init__()
         self.seq_len = seq_len
         rates = torch.linspace(0, drop_path, depth).tolist() if depth else []
         self.blocks = nn.ModuleList(
-            GMLPBlock(d_model, d_ffn, seq_len, heads, causal, attn_dim, gelu_after_v, init_eps, rate, dropout)
+            GMLPBlock(d_model, d_ffn, seq_len, heads, causal, attn_dim, gelu_after_v, init_eps, rate, dropout, norm_eps)
             for rate in rates
         )
 

@@ -38,6 +38,8 @@ class ModelConfig(JsonConfig):
     gelu_after_v: bool = False  # GELU after the V projection (the blog layout has one)
     init_eps: float = 1e-3  # W ~ U(-eps/n, eps/n) at initialisation, b = 1
     drop_path: float = 0.0
+    pos_embed: bool = True  # learned position embeddings (lucidrains' and timm's gMLPs have none)
+    norm_eps: float = 1e-5  # LayerNorm eps of the blocks' and the final norm (timm uses 1e-6)
 
     def __post_init__(self):
         checks = [
@@ -97,10 +99,10 @@ class GMLPVision(nn.Module):
         c = self.config = config
         self.patch_embed = nn.Conv2d(c.in_chans, c.d_model, kernel_size=c.patch_size, stride=c.patch_size)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, c.d_model)) if c.cls_token else None
-        self.pos_embed = nn.Parameter(torch.randn(1, c.seq_len, c.d_model) * 0.02)
+        self.pos_embed = nn.Parameter(torch.randn(1, c.seq_len, c.d_model) * 0.02) if c.pos_embed else None
         self.gmlp = GMLP(c.d_model, c.d_ffn, c.seq_len, c.depth, c.heads, c.causal, c.attn_dim,
-                         c.gelu_after_v, c.init_eps, c.drop_path)
-        self.norm = nn.LayerNorm(c.d_model)
+                         c.gelu_after_v, c.init_eps, c.drop_path, norm_eps=c.norm_eps)
+        self.norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
         self.head_hidden = nn.Linear(c.d_model, c.head_hidden) if c.head_hidden else None
         self.head = nn.Linear(c.head_hidden or c.d_model, c.num_classes)
 
@@ -113,7 +115,7 @@ class GMLPVision(nn.Module):
         x = rearrange(self.patch_embed(images), "b d gh gw -> b (gh gw) d")
         if self.cls_token is not None:
             x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1)
-        return x + self.pos_embed
+        return x + self.pos_embed if self.pos_embed is not None else x
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """images: (b, C, H, W) -> pooled (b, d_model)"""
