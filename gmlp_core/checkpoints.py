@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ STATE_DICT_KEYS = ("model", "state_dict", "model_state_dict")
 DEFAULT_MEAN = DEFAULT_STD = (0.5, 0.5, 0.5)  # for files that record no normalisation: x -> 2x - 1
 IMAGENET_CLASSES = tuple((Path(__file__).parent / "data" / "imagenet_classes.txt").read_text().splitlines())
 CHECKPOINT_SUFFIXES = (".safetensors", ".pt", ".pth")
+MAX_UPLOAD_BYTES = 200 * 2 ** 20  # Streamlit's own upload limit (server.maxUploadSize)
 
 
 class CheckpointError(ValueError):
@@ -146,6 +148,25 @@ def load_checkpoint(path, map_location="cpu", config=None):
     if snapshots is not None:
         snapshots = snapshots.float()
     return model, CheckpointInfo(str(path), config, meta, snapshots, fmt, arch)
+
+
+def load_uploaded(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES):
+    """A checkpoint received as bytes (an upload named `name`) -> (model, info), through load_checkpoint."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in CHECKPOINT_SUFFIXES:
+        raise CheckpointError(f"{name}: unsupported file type {suffix or '(none)'}; accepted: "
+                              f"{', '.join(CHECKPOINT_SUFFIXES)}")
+    if len(data) > max_bytes:
+        raise CheckpointError(f"{name}: the file is {len(data) / 2 ** 20:.0f} MB; the limit is {max_bytes // 2 ** 20} MB")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{suffix}"
+        path.write_bytes(data)
+        try:
+            model, info = load_checkpoint(path)
+        except CheckpointError as err:
+            raise CheckpointError(str(err).replace(str(path), name)) from None
+    info.path = name
+    return model, info
 
 
 def _sniff(path: Path) -> str:

@@ -7,7 +7,8 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from gmlp_core.checkpoints import CheckpointError, list_checkpoints, load_checkpoint, read_metadata, save_checkpoint
+from gmlp_core.checkpoints import (CheckpointError, list_checkpoints, load_checkpoint, load_uploaded, read_metadata,
+                                   save_checkpoint)
 from gmlp_core.models import GMLPVision, LMConfig, ModelConfig, build_model, preset, spatial_weights
 from tests.blog_layout import Image_Classification
 
@@ -203,3 +204,15 @@ def test_blog_head_uses_gelu_like_the_blog(tmp_path):
     with torch.no_grad():
         assert torch.allclose(loaded(IMAGES), blog(IMAGES), atol=1e-5)
         assert not torch.allclose(relu(IMAGES), blog(IMAGES), atol=1e-3)
+
+
+def test_an_upload_goes_through_the_same_loader_and_errors_name_the_upload(tmp_path):
+    path = save_checkpoint(small_model(), tmp_path / "m.safetensors", class_names=list("abcdefghij"))
+    model, info = load_uploaded(path.read_bytes(), "mine.safetensors")
+    assert info.path == "mine.safetensors" and info.class_names[0] == "a"
+    with pytest.raises(CheckpointError, match=r"^half.safetensors: .*truncated"):
+        load_uploaded(path.read_bytes()[:500], "half.safetensors")
+    with pytest.raises(CheckpointError, match=r"notes.txt: unsupported file type .txt"):
+        load_uploaded(b"hello", "notes.txt")
+    with pytest.raises(CheckpointError, match=r"big.pt: the file is 2 MB; the limit is 1 MB"):
+        load_uploaded(b"x" * 2 * 2 ** 20, "big.pt", max_bytes=2 ** 20)

@@ -5,9 +5,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import streamlit as st
+import torch
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
+from tests.test_checkpoints import Hostile
 
 TIMEOUT = 60
 
@@ -294,3 +296,69 @@ def test_training_view_draws_three_loss_curves_and_the_w_snapshots():
     first = z(at, "lm_w_snapshot")
     at.select_slider(key="lm_snapshot").set_value("init").run()
     assert z(ok(at), "lm_w_snapshot") != first
+
+
+# ---- Checkpoint uploads in the sidebar (drawn by app.py)
+def upload_in_sidebar(monkeypatch, data: bytes, name: str) -> None:
+    fake = SimpleNamespace(getvalue=lambda: data, name=name, file_id=f"{name}-{len(data)}")
+    monkeypatch.setattr(st.sidebar, "file_uploader", lambda *args, **kwargs: fake)
+
+
+@pytest.fixture(scope="module")
+def timm_imagenet_file(tmp_path_factory) -> bytes:
+    """A 224-px, 196-token, 1000-class gMLP in timm's layout, random weights, as torch.save writes it."""
+    import io
+
+    from timm.layers import GatedMlp
+    from timm.models.mlp_mixer import MlpMixer, SpatialGatingBlock
+
+    model = MlpMixer(patch_size=16, num_blocks=2, embed_dim=128, mlp_ratio=6, block_layer=SpatialGatingBlock,
+                     mlp_layer=GatedMlp)  # timm's gmlp_ti16_224 with 2 of its 30 blocks
+    with torch.no_grad():
+        model.head.weight.normal_(0, 0.3)
+    buffer = io.BytesIO()
+    torch.save(model.state_dict(), buffer)
+    return buffer.getvalue()
+
+
+def test_an_uploaded_timm_imagenet_model_shows_top5_and_its_196_token_w(monkeypatch, timm_imagenet_file):
+    upload_in_sidebar(monkeypatch, timm_imagenet_file, "gmlp_ti16_224.pth")
+    at = ok(page("app.py", checkpoint=None))
+    assert at.session_state["checkpoint"] == "uploaded"
+    at.switch_page("pages/2_patches_image.py").run()
+    top5 = charts(ok(at))["top5"]["data"][0]["y"]
+    imagenet = (ROOT / "gmlp_core" / "data" / "imagenet_classes.txt").read_text().splitlines()
+    assert len(top5) == 5 and set(top5) <= set(imagenet)
+    assert len(charts(at)["small"]["data"][0]["z"]) == 224
+    at.switch_page("pages/3_spatial_w_gmlp.py").run()
+    assert len(z(ok(at), "w_avg")) == 196 and len(z(at, "attention")) == 196
+
+
+def test_a_truncated_upload_is_named_and_the_app_keeps_its_checkpoint(monkeypatch):
+    data = (ROOT / "checkpoints" / "tiny.safetensors").read_bytes()
+    upload_in_sidebar(monkeypatch, data[: len(data) // 2], "cut.safetensors")
+    at = ok(page("app.py", checkpoint=None))
+    assert any("cut.safetensors" in e.value and "truncated" in e.value for e in at.sidebar.error)
+    assert at.session_state["checkpoint"] == "s16.safetensors"
+    at.switch_page("pages/2_patches_image.py").run()
+    assert "top5" in charts(ok(at))
+
+
+def test_a_hostile_pickle_upload_is_refused_and_never_runs(monkeypatch, tmp_path):
+    import io
+    import os
+
+    marker = tmp_path / "ran"
+    monkeypatch.setenv("GMLP_HOSTILE_MARKER", str(marker))
+    buffer = io.BytesIO()
+    torch.save({"model": {"w": torch.zeros(1)}, "payload": Hostile()}, buffer)
+    upload_in_sidebar(monkeypatch, buffer.getvalue(), "evil.pt")
+    at = ok(page("app.py", checkpoint=None))
+    assert any("refused" in e.value for e in at.sidebar.error) and not marker.exists()
+    assert os.environ["GMLP_HOSTILE_MARKER"] == str(marker)
+
+
+def test_an_upload_with_the_wrong_extension_is_named(monkeypatch):
+    upload_in_sidebar(monkeypatch, b"\x89PNG....", "photo.png")
+    at = ok(page("app.py", checkpoint=None))
+    assert any("unsupported file type .png; accepted: .safetensors, .pt, .pth" in e.value for e in at.sidebar.error)

@@ -39,6 +39,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "sample": {"en": "Sample image (CIFAR-10 test)", "vi": "Ảnh mẫu (CIFAR-10 test)"},
     "gallery": {"en": "Sample gallery: click a class name to use its picture",
                 "vi": "Thư viện ảnh mẫu: bấm tên lớp để dùng ảnh đó"},
+    "upload_checkpoint": {"en": "Or open your own checkpoint (.safetensors, .pt, .pth; up to {mb} MB)",
+                          "vi": "Hoặc mở checkpoint của bạn (.safetensors, .pt, .pth; tối đa {mb} MB)"},
+    "upload_checkpoint_help": {"en": "A gMLP trained with this app, the blog's code, lucidrains' g-mlp-pytorch or "
+                                     "timm. It is read without running any code from the file and kept for this "
+                                     "browser session only. Limit: {mb} MB.",
+                               "vi": "Một gMLP huấn luyện bằng ứng dụng này, mã của blog, g-mlp-pytorch của "
+                                     "lucidrains hoặc timm. Tệp được đọc mà không chạy bất kỳ mã nào trong đó và "
+                                     "chỉ giữ trong phiên trình duyệt này. Giới hạn: {mb} MB."},
+    "uploaded_label": {"en": "uploaded: {name}", "vi": "đã tải lên: {name}"},
     # ---- home
     "home_intro": {
         "en": "**gMLP Explorer** shows how tokens get mixed. *Self-attention* computes its mixing weights "

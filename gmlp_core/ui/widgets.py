@@ -7,7 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from ..checkpoints import CheckpointError, list_checkpoints, load_checkpoint, read_arch, read_metadata
+from ..checkpoints import (CHECKPOINT_SUFFIXES, MAX_UPLOAD_BYTES, CheckpointError, list_checkpoints, load_checkpoint,
+                           load_uploaded, read_arch, read_metadata)
 from ..images import ImageError, load_image
 from .i18n import LANGUAGES, t
 
@@ -88,17 +89,46 @@ def checkpoint_label(path: str, modified: float) -> str:
     return " · ".join(parts)
 
 
+UPLOADED = "uploaded"  # the selector's entry for this session's uploaded checkpoint
+
+
+def checkpoint_uploader() -> None:
+    """A checkpoint uploaded in the sidebar, loaded with the same safe loader, kept for this session only."""
+    upload = st.sidebar.file_uploader(tr("upload_checkpoint", mb=MAX_UPLOAD_BYTES // 2 ** 20),
+                                      type=[s.lstrip(".") for s in CHECKPOINT_SUFFIXES], key="checkpoint_upload",
+                                      help=tr("upload_checkpoint_help", mb=MAX_UPLOAD_BYTES // 2 ** 20))
+    if upload is None or st.session_state.get("uploaded_id") == upload.file_id:
+        if st.session_state.get("upload_error") and upload is not None:
+            st.sidebar.error(tr("checkpoint_error", error=st.session_state["upload_error"]))
+        return
+    st.session_state["uploaded_id"] = upload.file_id
+    st.session_state.pop("upload_error", None)
+    try:
+        model, info = load_uploaded(upload.getvalue(), upload.name)
+        if info.arch != VISION:
+            raise CheckpointError(f"{upload.name}: a {info.arch} model; the image pages need a vision gMLP")
+    except CheckpointError as err:
+        st.session_state["upload_error"] = str(err)
+        st.sidebar.error(tr("checkpoint_error", error=str(err)))
+        return
+    st.session_state["uploaded_checkpoint"] = (model, info)
+    st.session_state["checkpoint"] = UPLOADED
+
+
 def checkpoint_selector() -> None:
-    """The sidebar's choice among the vision checkpoints in checkpoints/ (default s16), kept in
-    st.session_state['checkpoint'] for every page."""
-    names = [p.name for p in vision_checkpoints()]
+    """The sidebar's choice among the vision checkpoints in checkpoints/ (default s16) and this session's
+    upload, kept in st.session_state['checkpoint'] for every page."""
+    checkpoint_uploader()
+    names = [p.name for p in vision_checkpoints()] + [UPLOADED] * ("uploaded_checkpoint" in st.session_state)
     if not names:
         return
     current = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)
     st.session_state["checkpoint_widget"] = current if current in names else names[0]
-    st.sidebar.selectbox(tr("checkpoint"), names, key="checkpoint_widget",
-                         format_func=lambda n: checkpoint_label(str(CHECKPOINT_DIR / n),
-                                                                (CHECKPOINT_DIR / n).stat().st_mtime),
+    labels = {name: checkpoint_label(str(CHECKPOINT_DIR / name), (CHECKPOINT_DIR / name).stat().st_mtime)
+              for name in names if name != UPLOADED}
+    if UPLOADED in names:
+        labels[UPLOADED] = tr("uploaded_label", name=st.session_state["uploaded_checkpoint"][1].path)
+    st.sidebar.selectbox(tr("checkpoint"), names, key="checkpoint_widget", format_func=labels.get,
                          on_change=lambda: st.session_state.update(checkpoint=st.session_state["checkpoint_widget"]))
     st.session_state["checkpoint"] = st.session_state["checkpoint_widget"]
 
@@ -114,11 +144,13 @@ def open_checkpoint(path: Path):
 
 def current_checkpoint():
     """(model, info) of the vision checkpoint chosen in the sidebar (s16 until one is chosen)."""
+    name = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)
+    if name == UPLOADED and "uploaded_checkpoint" in st.session_state:
+        return st.session_state["uploaded_checkpoint"]
     names = [p.name for p in vision_checkpoints()]
     if not names:
         st.error(tr("no_checkpoints", folder=str(CHECKPOINT_DIR)))
         st.stop()
-    name = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)
     return open_checkpoint(CHECKPOINT_DIR / (name if name in names else names[0]))
 
 
