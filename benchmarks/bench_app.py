@@ -3,15 +3,19 @@
     python benchmarks/bench_app.py [--reruns 20]
 
 Prints the median and 90th percentile of each page's rerun (after a first, warming run) beside an
-empty page's rerun measured in the same process, then the s16 forward pass for one 32x32 image.
+empty page's rerun measured in the same process; the Spatial W page again with a 196-token,
+224-px model in timm's gmlp_ti16_224 layout (random weights, 30 layers, as an upload would bring
+it); then the s16 forward pass for one 32x32 image.
 """
 
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import timm
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,6 +26,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from gmlp_core.checkpoints import load_checkpoint  # noqa: E402
 from gmlp_core.images import load_image  # noqa: E402
 from gmlp_core.inference import prepare  # noqa: E402
+from gmlp_core.ui import widgets  # noqa: E402
 
 PAGES = ["app.py", "pages/1_attention_text.py", "pages/2_patches_image.py", "pages/3_spatial_w_gmlp.py",
          "pages/4_language_models_text.py"]
@@ -42,7 +47,7 @@ def timed_reruns(at: AppTest, reruns: int) -> list[float]:
 def describe(name: str, times: list[float]) -> str:
     ordered = sorted(times)
     p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return f"{name:<28} median {statistics.median(times):7.1f} ms   p90 {p90:7.1f} ms   (n={len(times)})"
+    return f"{name:<36} median {statistics.median(times):7.1f} ms   p90 {p90:7.1f} ms   (n={len(times)})"
 
 
 def main() -> None:
@@ -55,6 +60,12 @@ def main() -> None:
                                               args.reruns)))
     for page in PAGES:
         print(describe(page, timed_reruns(AppTest.from_file(str(ROOT / page), default_timeout=120), args.reruns)))
+    with tempfile.TemporaryDirectory() as folder:
+        widgets.CHECKPOINT_DIR = Path(folder)
+        torch.save(timm.create_model("gmlp_ti16_224", pretrained=False).state_dict(), Path(folder) / "timm.pth")
+        at = AppTest.from_file(str(ROOT / "pages/3_spatial_w_gmlp.py"), default_timeout=120)
+        at.session_state["checkpoint"] = "timm.pth"
+        print(describe("spatial W, 196 tokens (timm)", timed_reruns(at, args.reruns)))
 
     model, info = load_checkpoint(args.checkpoint)
     _, x = prepare(load_image(ROOT / "gmlp_core" / "ui" / "samples" / "cat_0000.jpg"), info)

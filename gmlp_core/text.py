@@ -115,3 +115,22 @@ def embeddings_from_table(rows) -> torch.Tensor:
                                  f"between -{MAX_EMBEDDING_VALUE:,} and {MAX_EMBEDDING_VALUE:,}")
             row[j] = number
     return torch.tensor(rows, dtype=torch.float32)
+
+
+def table_rows(table: list[dict]) -> tuple[list[str], list[list], list[int]]:
+    """An edited table (dicts with 'token' and number columns) -> (tokens, number rows, incomplete rows).
+
+    Empty rows are dropped; a row with some numbers missing (being typed) is left out and its
+    1-based number reported, so the other rows still make a lesson.
+    """
+    tokens, numbers, incomplete = [], [], []
+    for i, row in enumerate(table):
+        values = [row.get(k) for k in row if k != "token"]
+        if all(v in (None, "") for v in values) and row.get("token") in (None, ""):
+            continue
+        if any(v in (None, "") for v in values):
+            incomplete.append(i + 1)
+            continue
+        tokens.append(str(row.get("token") or f"t{i}"))
+        numbers.append(values)
+    return tokens, numbers, incomplete

@@ -5,7 +5,7 @@ import streamlit as st
 from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
 from gmlp_core.models import head_average
 from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
-                            embeddings_from_table, tokenize)
+                            embeddings_from_table, table_rows, tokenize)
 from gmlp_core.ui.plots import heatmap, value_range
 from gmlp_core.ui.tables import matrix_csv, matrix_frame
 from gmlp_core.ui.widgets import grid, setup_page, tr
@@ -38,10 +38,11 @@ else:
     table = st.data_editor(
         [{"token": tok, "d1": a, "d2": b, "d3": c} for tok, (a, b, c) in zip(EXAMPLE_TOKENS, EXAMPLE_EMBEDDINGS)],
         num_rows="dynamic", key="embedding_table", width="stretch")
-    rows = [r for r in table if any(v not in (None, "") for v in r.values())]
-    tokens = [str(r.get("token") or f"t{i}") for i, r in enumerate(rows)]
+    tokens, numbers, incomplete = table_rows(table)
+    if incomplete:
+        st.info(tr("table_incomplete", rows=", ".join(map(str, incomplete))))
     try:
-        x = embeddings_from_table([[r.get(k) for k in r if k != "token"] for r in rows]) if rows else None
+        x = embeddings_from_table(numbers) if numbers else None
     except ValueError as err:
         st.error(tr("table_error", error=str(err)))
         x = None

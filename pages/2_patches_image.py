@@ -65,5 +65,5 @@ left, right = st.columns([1.3, 1])
 with left:
     st.plotly_chart(topk_figure(prediction.top, tr("top5"), tr("probability")), width="stretch", key="top5")
 with right:
-    st.metric(tr("prediction"), best_name, f"{best_p:.1%}", delta_color="off")
+    st.metric(tr("prediction"), best_name, f"{best_p:.1%}", delta_color="off", delta_arrow="off")
     st.caption(tr("prediction_caption", name=name))

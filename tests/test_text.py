@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 import torch
 
-from gmlp_core.text import EXAMPLE_EMBEDDINGS, EXAMPLE_TOKENS, embed, embeddings_from_table, tokenize
+from gmlp_core.text import EXAMPLE_EMBEDDINGS, EXAMPLE_TOKENS, embed, embeddings_from_table, table_rows, tokenize
 
 
 def test_words_and_punctuation_are_separate_tokens():
@@ -63,3 +63,11 @@ def test_an_unpaired_surrogate_becomes_a_replacement_token_not_an_error():
 def test_table_values_too_large_for_float32_attention_are_named(value, words):
     with pytest.raises(ValueError, match=f"row 1, column 1: .*{words}"):
         embeddings_from_table([[value, 1.0]])
+
+
+def test_a_half_typed_table_row_is_left_out_and_named_not_an_error():
+    table = [{"token": "a", "d1": 1.0, "d2": 2.0}, {"token": "b", "d1": 3.0, "d2": None},
+             {"token": None, "d1": None, "d2": None}, {"token": None, "d1": 0.5, "d2": 0.5}]
+    tokens, numbers, incomplete = table_rows(table)
+    assert tokens == ["a", "t3"] and numbers == [[1.0, 2.0], [0.5, 0.5]] and incomplete == [2]
+    assert embeddings_from_table(numbers).shape == (2, 2)

@@ -132,6 +132,8 @@ class AttentionLM(nn.Module):
         self.blocks = nn.ModuleList(AttentionBlock(config) for _ in range(config.depth))
         self.norm = nn.LayerNorm(config.d_model)
         self.head = nn.Linear(config.d_model, config.vocab_size)
+        # GPT-2's scale: N(0, 1) token embeddings would drown the 0.02-scale position embeddings
+        nn.init.normal_(self.token_embed.weight, std=0.02)
 
     def forward(self, ids: torch.Tensor, return_attention: bool = False):
         """ids: (b, n) -> logits (b, n, vocab); with return_attention also (layers, b, heads, n, n),

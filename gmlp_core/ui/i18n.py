@@ -123,6 +123,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "embedding_dim": {"en": "Embedding size (d_in)", "vi": "Kích thước embedding (d_in)"},
     "table_help": {"en": "One row per token: its text, then its numbers. Edit any cell, add or delete rows.",
                    "vi": "Mỗi hàng là một token: chữ của nó, rồi các con số. Sửa ô bất kỳ, thêm hoặc xoá hàng."},
+    "table_incomplete": {"en": "Row {rows} is not finished (a number is missing) and is left out for now.",
+                         "vi": "Hàng {rows} chưa điền xong (thiếu một số) nên tạm thời được bỏ qua."},
     "table_error": {"en": "The table cannot be used: {error}", "vi": "Không dùng được bảng: {error}"},
     "need_tokens": {"en": "Type a sentence (or fill the table) to see attention.",
                     "vi": "Hãy gõ một câu (hoặc điền bảng) để xem attention."},

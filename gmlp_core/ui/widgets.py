@@ -15,6 +15,7 @@ from .i18n import LANGUAGES, t
 ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT_DIR = ROOT / "checkpoints"
 SAMPLE_DIR = Path(__file__).resolve().parent / "samples"
+FAVICON = Path(__file__).resolve().parent / "favicon.png"  # a local file: no request leaves the machine for it
 DEFAULT_CHECKPOINT = "s16.safetensors"
 VISION = "vision"
 
@@ -37,7 +38,7 @@ def literal(text: str) -> str:
 
 def setup_page(title_key: str, heading: str | None = None) -> None:
     """Page config and the page heading (by default the page title)."""
-    st.set_page_config(page_title=f"{tr(title_key)} · gMLP Explorer", page_icon=":material/grid_on:", layout="wide")
+    st.set_page_config(page_title=f"{tr(title_key)} · gMLP Explorer", page_icon=str(FAVICON), layout="wide")
     st.title(heading or tr(title_key))
 
 
