@@ -11,6 +11,7 @@ import streamlit as st
 from gmlp_core.evaluate import topk_from_record
 from gmlp_core.models import count_parameters
 from gmlp_core.ui.plots import history_figure
+from gmlp_core.ui.state import keep_widget_state, mirror_to_url, restore_from_url, share_link
 from gmlp_core.ui.widgets import (CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, grid, language_selector,
                                   open_checkpoint, setup_page, tr)
 
@@ -60,6 +61,8 @@ def model_card() -> None:
                         width="stretch", key="history")
 
 
+ignored = restore_from_url()
+keep_widget_state()
 language_selector()
 navigation = st.navigation([
     st.Page(home, title=tr("home_title"), icon=":material/home:", default=True),
@@ -67,4 +70,8 @@ navigation = st.navigation([
 ])
 if navigation.url_path in ("", "patches", "spatial-w"):  # the pages that show a vision checkpoint
     checkpoint_selector()
+if ignored:
+    st.toast(tr("url_ignored", details="; ".join(ignored)), icon=":material/info:")
+mirror_to_url()
+share_link()
 navigation.run()

@@ -128,3 +128,15 @@ def test_a_deep_link_on_a_fresh_server_opens_that_page_inside_the_app(browser_pa
         assert page.url.rstrip("/").endswith("/patches")
         expect(page.locator("[data-testid='stMetricValue']")).to_be_visible(timeout=30_000)
         no_exception(page)
+
+
+def test_no_request_leaves_the_machine(app_url, browser_page):
+    page = browser_page
+    outside = []
+    page.on("request", lambda request: outside.append(request.url)
+            if not request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")) else None)
+    for path in ("", "/attention", "/language-models"):
+        page.goto(f"{app_url}{path}")
+        expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(1500)
+    assert outside == []

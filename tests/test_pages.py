@@ -362,3 +362,28 @@ def test_an_upload_with_the_wrong_extension_is_named(monkeypatch):
     upload_in_sidebar(monkeypatch, b"\x89PNG....", "photo.png")
     at = ok(page("app.py", checkpoint=None))
     assert any("unsupported file type .png; accepted: .safetensors, .pt, .pth" in e.value for e in at.sidebar.error)
+
+
+# ---- State that outlives a page, and travels in the URL
+def test_a_page_change_keeps_the_sentence_and_settings():
+    at = ok(page("app.py", checkpoint=None))
+    at.switch_page("pages/1_attention_text.py").run()
+    at.text_input(key="sentence").input("Learning never exhausts the mind").run()
+    at.toggle(key="causal").set_value(True).run()
+    at.switch_page("pages/2_patches_image.py").run()
+    assert "top5" in charts(ok(at))
+    at.switch_page("pages/1_attention_text.py").run()
+    assert ok(at).text_input(key="sentence").value == "Learning never exhausts the mind"
+    assert at.toggle(key="causal").value is True
+    assert at.query_params["sentence"] == "Learning never exhausts the mind" and at.query_params["causal"] == "1"
+
+
+def test_a_link_opens_the_same_view_and_ignores_bad_parameters_with_a_notice():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update(lang="vi", sentence="Học, học nữa", sample="ship_0002", layer="oops", view="nowhere")
+    ok(at.run())
+    assert at.session_state["lang"] == "vi" and at.session_state["sentence"] == "Học, học nữa"
+    assert at.session_state["sample"].stem == "ship_0002" and "layer" not in at.session_state
+    assert any("layer" in t.value and "view" in t.value for t in at.toast)
+    at.switch_page("pages/1_attention_text.py").run()
+    assert ok(at).text_input(key="sentence").value == "Học, học nữa" and at.title[0].value == "Attention (văn bản)"

@@ -47,6 +47,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                "vi": "Một gMLP huấn luyện bằng ứng dụng này, mã của blog, g-mlp-pytorch của "
                                      "lucidrains hoặc timm. Tệp được đọc mà không chạy bất kỳ mã nào trong đó và "
                                      "chỉ giữ trong phiên trình duyệt này. Giới hạn: {mb} MB."},
+    "share_link": {"en": "Link to this view", "vi": "Liên kết tới màn hình này"},
+    "share_link_help": {"en": "Send it to the class: it opens this page with the same text, picture, checkpoint "
+                              "and settings.",
+                        "vi": "Gửi cho cả lớp: liên kết mở đúng trang này với cùng văn bản, ảnh, checkpoint và "
+                              "thiết lập."},
+    "url_ignored": {"en": "Some settings in the link were ignored: {details}",
+                    "vi": "Một số thiết lập trong liên kết bị bỏ qua: {details}"},
     "uploaded_label": {"en": "uploaded: {name}", "vi": "đã tải lên: {name}"},
     # ---- home
     "home_intro": {
