@@ -13,7 +13,7 @@ from gmlp_core.models import count_parameters
 from gmlp_core.ui.plots import history_figure
 from gmlp_core.ui.state import keep_widget_state, mirror_to_url, restore_from_url, share_link
 from gmlp_core.ui.widgets import (CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, grid, language_selector,
-                                  open_checkpoint, setup_page, tr)
+                                  num, open_checkpoint, pct, setup_page, tr)
 
 PAGES = {  # key -> (file, URL path, icon)
     "attention": ("pages/1_attention_text.py", "attention", ":material/text_fields:"),
@@ -46,18 +46,20 @@ def model_card() -> None:
     test = topk_from_record(meta.get("test", {}))
     cols = st.columns(5)
     cols[0].metric(tr("card_preset"), meta.get("preset", path.stem))
-    cols[1].metric(tr("card_parameters"), f"{count_parameters(model):,}")
+    cols[1].metric(tr("card_parameters"), num(count_parameters(model)))
     cols[2].metric(tr("card_patches"), f"{config.num_patches} ({config.grid_size}×{config.grid_size})")
     cols[3].metric(tr("card_heads"), config.heads)
-    cols[4].metric(tr("card_top1"), f"{test[0]:.1%}" if test else "—")
+    cols[4].metric(tr("card_top1"), pct(test[0]) if test else "—")
     if test:
         st.caption(tr("card_accuracy", dataset=meta.get("dataset", "?"), n=meta.get("test_images", "?"),
-                      topk=" · ".join(f"top-{k} {acc:.1%}" for k, acc in enumerate(test, start=1))))
+                      topk=" · ".join(f"top-{k} {pct(acc)}" for k, acc in enumerate(test, start=1))))
     if "device" in meta:
         st.caption(tr("card_trained", device=meta["device"], minutes=meta.get("wall_time_s", 0) / 60,
                       epochs=len(meta.get("history", [])), when=meta.get("trained_at", "?")))
     if meta.get("history"):
-        st.plotly_chart(history_figure(meta["history"], tr("card_history"), tr("epoch"), tr("accuracy")),
+        legends = {"train_top1": tr("legend_train_top1"), "val_top1": tr("legend_val_top1"),
+                   "val_top5": tr("legend_val_top5")}
+        st.plotly_chart(history_figure(meta["history"], tr("card_history"), tr("epoch"), tr("accuracy"), legends),
                         width="stretch", key="history")
 
 

@@ -6,7 +6,8 @@ import streamlit as st
 from gmlp_core.images import UPLOAD_TYPES, ImageError, load_image
 from gmlp_core.inference import predict
 from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
-from gmlp_core.ui.widgets import current_checkpoint, sample_gallery, sample_label, sample_paths, setup_page, tr
+from gmlp_core.ui.widgets import (cls, current_checkpoint, pct, sample_gallery, sample_label, sample_paths, setup_page,
+                                  tr)
 
 setup_page("patches_title")
 st.caption(tr("patches_intro"))
@@ -63,7 +64,8 @@ st.caption(tr("sequence_explain_cls" if config.cls_token else "sequence_explain"
 best_name, best_p = prediction.top[0]
 left, right = st.columns([1.3, 1])
 with left:
-    st.plotly_chart(topk_figure(prediction.top, tr("top5"), tr("probability")), width="stretch", key="top5")
+    st.plotly_chart(topk_figure([(cls(n), p) for n, p in prediction.top], tr("top5"), tr("probability"),
+                                [pct(p) for _, p in prediction.top]), width="stretch", key="top5")
 with right:
-    st.metric(tr("prediction"), best_name, f"{best_p:.1%}", delta_color="off", delta_arrow="off")
+    st.metric(tr("prediction"), cls(best_name), pct(best_p), delta_color="off", delta_arrow="off")
     st.caption(tr("prediction_caption", name=name))

@@ -9,7 +9,7 @@ from gmlp_core.models import head_average, spatial_weights
 from gmlp_core.ui.plots import heatmap, row_on_grid_figure, value_range
 from gmlp_core.ui.tables import heads_csv, matrix_csv, npy_bytes
 from gmlp_core.ui.widgets import (current_checkpoint, current_image, grid, sample_gallery, sample_label, sample_paths,
-                                  setup_page, tr)
+                                  setup_page, snapshot_text, tr)
 
 setup_page("w_title")
 st.caption(tr("w_intro"))
@@ -61,7 +61,8 @@ if info.snapshots is None or len(info.snapshots) < 2:
     st.info(tr("no_snapshots"))
 else:
     snapshot_labels = info.snapshot_labels
-    picked = st.select_slider(tr("snapshot"), snapshot_labels, value=snapshot_labels[-1], key="snapshot")
+    picked = st.select_slider(tr("snapshot"), snapshot_labels, value=snapshot_labels[-1], key="snapshot",
+                              format_func=snapshot_text)
     at_init = head_average(info.snapshots[0, layer], chosen)
     at_pick = head_average(info.snapshots[snapshot_labels.index(picked), layer], chosen)
     snap_range = value_range(at_init, at_pick, signed=True)
@@ -70,7 +71,7 @@ else:
         st.plotly_chart(heatmap(at_init, labels, labels, title=tr("w_at_init"), value_name="W", signed=True,
                                 zrange=snap_range, **names), width="stretch", key="w_init")
     with right:
-        st.plotly_chart(heatmap(at_pick, labels, labels, title=tr("w_at", label=picked), value_name="W", signed=True,
+        st.plotly_chart(heatmap(at_pick, labels, labels, title=tr("w_at", label=snapshot_text(picked)), value_name="W", signed=True,
                                 zrange=snap_range, **names), width="stretch", key="w_snapshot")
     st.caption(tr("w_training_explain"))
 
@@ -101,7 +102,7 @@ views.append((tr("average_short"), average[query, patch_offset:]))
 for (title, row), col in grid(views, min(len(views), 5)):
     with col:
         st.plotly_chart(row_on_grid_figure(pixels, row, config.patch_size, query - patch_offset, title=title,
-                                           zrange=grid_range, height=240, query_label=tr("token_n", name=query_name)),
+                                           zrange=grid_range, height=240, hover_text=tr("reads_from_patch", query=tr("token_n", name=query_name))),
                         width="stretch", key=f"row_{title}")
 st.caption(tr("row_explain", name=query_name) + (" " + tr("row_cls", value=f"{float(average[query, 0]):.3g}")
                                                   if config.cls_token else ""))

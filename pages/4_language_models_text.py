@@ -7,7 +7,7 @@ from gmlp_core.models import head_average
 from gmlp_core.text import EXAMPLE_PROMPTS
 from gmlp_core.ui import lm_cache
 from gmlp_core.ui.plots import heatmap, loss_curves_figure, surprise_figure, value_range
-from gmlp_core.ui.widgets import grid, language_models, literal, setup_page, tr
+from gmlp_core.ui.widgets import grid, language_models, literal, setup_page, snapshot_text, tr
 
 setup_page("lm_title")
 st.caption(tr("lm_intro"))
@@ -132,12 +132,13 @@ elif view == "training":
         info = models["gmlp"][1]
         snapshot_labels = info.snapshot_labels
         left, right = st.columns([2, 1])
-        picked = left.select_slider(tr("snapshot"), snapshot_labels, value=snapshot_labels[-1], key="lm_snapshot")
+        picked = left.select_slider(tr("snapshot"), snapshot_labels, value=snapshot_labels[-1], key="lm_snapshot",
+                                    format_func=snapshot_text)
         layer = right.select_slider(tr("layer"), list(range(info.config.depth)), value=0, key="lm_snapshot_layer")
         w = head_average(info.snapshots[snapshot_labels.index(picked), layer])
         positions = [str(i) for i in range(w.shape[-1])]
         st.plotly_chart(heatmap(w, positions, positions, value_name="W", signed=True, height=520,
-                                title=tr("lm_w_at", label=picked, layer=layer), **w_axes),
+                                title=tr("lm_w_at", label=snapshot_text(picked), layer=layer), **w_axes),
                         width="stretch", key="lm_w_snapshot")
         st.caption(tr("lm_snapshot_explain"))
 else:

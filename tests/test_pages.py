@@ -387,3 +387,16 @@ def test_a_link_opens_the_same_view_and_ignores_bad_parameters_with_a_notice():
     assert any("layer" in t.value and "view" in t.value for t in at.toast)
     at.switch_page("pages/1_attention_text.py").run()
     assert ok(at).text_input(key="sentence").value == "Học, học nữa" and at.title[0].value == "Attention (văn bản)"
+
+
+def test_vietnamese_reaches_class_names_numbers_and_snapshot_labels():
+    at = ok(page("pages/2_patches_image.py", lang="vi", sample=ROOT / "gmlp_core" / "ui" / "samples" / "ship_0002.jpg"))
+    top5 = charts(at)["top5"]["data"][0]
+    assert set(top5["y"]) <= {"máy bay", "ô tô", "chim", "mèo", "hươu", "chó", "ếch", "ngựa", "tàu thuỷ", "xe tải"}
+    assert all("," in text and "." not in text for text in top5["text"])
+    assert at.metric[0].value in top5["y"] and "↑" not in at.metric[0].value
+    home = ok(page("app.py", checkpoint=None, lang="vi"))
+    parameters = next(m.value for m in home.metric if m.label == "Số tham số")
+    assert parameters == "1.837.514"
+    w = ok(page("pages/3_spatial_w_gmlp.py", lang="vi"))
+    assert w.select_slider(key="snapshot").options[:2] == ["khởi tạo", "epoch 1"]

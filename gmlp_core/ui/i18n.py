@@ -22,7 +22,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                          "vi": "Không nạp được checkpoint này: {error}"},
     "image_error": {"en": "This image cannot be used: {error}", "vi": "Không dùng được ảnh này: {error}"},
     "heads_to_average": {"en": "Heads to average", "vi": "Các head để lấy trung bình"},
-    "head_n": {"en": "Head {n}", "vi": "Head {n}"},
+    "head_n": {"en": "Head {n}", "vi": "Đầu {n}"},
     "average_of": {"en": "Average of heads {heads}", "vi": "Trung bình các head {heads}"},
     "average_short": {"en": "Average", "vi": "Trung bình"},
     "choose_a_head": {"en": "Choose at least one head to average.",
@@ -55,6 +55,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "url_ignored": {"en": "Some settings in the link were ignored: {details}",
                     "vi": "Một số thiết lập trong liên kết bị bỏ qua: {details}"},
     "uploaded_label": {"en": "uploaded: {name}", "vi": "đã tải lên: {name}"},
+    "snapshot_init": {"en": "init", "vi": "khởi tạo"},
+    "snapshot_epoch": {"en": "epoch {n}", "vi": "epoch {n}"},
+    "snapshot_step": {"en": "step {n}", "vi": "bước {n}"},
+    "legend_train_top1": {"en": "train top-1", "vi": "top-1 tập huấn luyện"},
+    "legend_val_top1": {"en": "validation top-1", "vi": "top-1 tập kiểm định"},
+    "legend_val_top5": {"en": "validation top-5", "vi": "top-5 tập kiểm định"},
+    "reads_from_patch": {"en": "{query} reads from patch", "vi": "{query} đọc từ patch"},
+    "checkpoint_label": {"en": "{name} · {patches} patches · {heads} heads", "vi": "{name} · {patches} patch · {heads} đầu"},
+    "checkpoint_label_top1": {"en": "{name} · {patches} patches · {heads} heads · top-1 {top1}",
+                              "vi": "{name} · {patches} patch · {heads} đầu · top-1 {top1}"},
     # ---- home
     "home_intro": {
         "en": "**gMLP Explorer** shows how tokens get mixed. *Self-attention* computes its mixing weights "
@@ -87,7 +97,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "surprised? Look at the attention model's maps, then the gMLP's W: change the text and see which "
               "one moves. Slide through training to watch W's diagonal band form, then let each model continue "
               "the text.",
-        "vi": "1. **Attention** — bắt đầu với câu *Your journey starts with one step*. Chuyển sang embedding "
+        "vi": "1. **Attention** — bắt đầu với câu *Hành trình vạn dặm bắt đầu từ một bước chân*. Chuyển sang embedding "
               "3 chiều gõ tay để cả lớp kiểm tra một hàng điểm số trên giấy; sau đó bật *nhân quả (causal)* "
               "và xem tương lai biến mất.\n"
               "2. **Patch & dự đoán** — chọn ảnh mẫu hoặc để học sinh chụp một tấm; theo dõi ảnh thành 32×32, "
@@ -142,7 +152,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "causal_toggle": {"en": "Causal (hide future tokens)", "vi": "Nhân quả (che token tương lai)"},
     "dropout": {"en": "Dropout on weights (p)", "vi": "Dropout trên trọng số (p)"},
     "tab_simplified": {"en": "1 · Simplified", "vi": "1 · Đơn giản"},
-    "tab_trainable": {"en": "2 · Trainable Wq, Wk, Wv", "vi": "2 · Có trọng số Wq, Wk, Wv"},
+    "tab_trainable": {"en": "2 · Trainable Wq, Wk, Wv", "vi": "2 · Thêm ma trận học được Wq, Wk, Wv"},
     "tab_causal": {"en": "3 · Causal", "vi": "3 · Nhân quả"},
     "tab_multi": {"en": "4 · Multi-head", "vi": "4 · Nhiều head"},
     "simplified_explain": {"en": "No trainable weights: **scores = x·xᵀ**, **weights = softmax of each row**, "
@@ -157,14 +167,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
                           "vi": "**q = x·Wq, k = x·Wk, v = x·Wv**; **điểm = q·kᵀ / √d_k**; "
                                 "trọng số = softmax(điểm); ngữ cảnh = trọng số·v. Wq, Wk, Wv được sinh từ seed."},
     "dropped_weights": {"en": "Weights after dropout (what multiplies v)",
-                        "vi": "Trọng số sau dropout (thứ nhân với v)"},
+                        "vi": "Trọng số sau dropout (phần được nhân với v)"},
     "causal_explain": {"en": "A token may only read itself and earlier tokens: scores above the diagonal are "
                              "set to −∞ before the softmax, so their weights are exactly 0 (grey cells).",
                        "vi": "Mỗi token chỉ được đọc chính nó và các token trước: điểm phía trên đường chéo được "
                              "đặt bằng −∞ trước softmax, nên trọng số của chúng đúng bằng 0 (ô màu xám)."},
     "mask": {"en": "Mask (1 = hidden)", "vi": "Mặt nạ (1 = bị che)"},
     "mask_value": {"en": "hidden", "vi": "bị che"},
-    "masked_scores": {"en": "Masked scores (−∞ above the diagonal)", "vi": "Điểm sau khi che (−∞ trên đường chéo)"},
+    "masked_scores": {"en": "Masked scores (−∞ above the diagonal)", "vi": "Điểm sau khi che (−∞ phía trên đường chéo)"},
     "weights_method_mask": {"en": "Weights: −∞ then softmax", "vi": "Trọng số: −∞ rồi softmax"},
     "weights_method_renorm": {"en": "Weights: softmax, zero the future, renormalise",
                               "vi": "Trọng số: softmax, xoá tương lai, chuẩn hoá lại"},
@@ -175,7 +185,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                      "renormalised: the hidden exponentials cancel out.",
                                "vi": "Softmax trên các điểm nhìn thấy được, chia cho tổng của chúng, bằng với "
                                      "softmax trên mọi điểm rồi xoá phần bị che và chuẩn hoá lại từng hàng: các "
-                                     "số mũ bị che triệt tiêu nhau."},
+                                     "số hạng eˣ bị che triệt tiêu nhau."},
     "multi_explain": {"en": "d_out is split into **{heads} heads of {size}** numbers; each head has its own "
                             "weights matrix. Their contexts are concatenated and projected.",
                       "vi": "d_out được chia thành **{heads} head, mỗi head {size}** số; mỗi head có ma trận "
@@ -359,3 +369,36 @@ def t(key: str, lang: str = "en", **values) -> str:
 
 def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+# Class names a model records, in the user's language where the catalogue knows them (CIFAR-10);
+# any other name (ImageNet's, a user's own) is shown as recorded.
+CLASS_NAMES: dict[str, dict[str, str]] = {
+    "airplane": {"en": "airplane", "vi": "máy bay"},
+    "automobile": {"en": "automobile", "vi": "ô tô"},
+    "bird": {"en": "bird", "vi": "chim"},
+    "cat": {"en": "cat", "vi": "mèo"},
+    "deer": {"en": "deer", "vi": "hươu"},
+    "dog": {"en": "dog", "vi": "chó"},
+    "frog": {"en": "frog", "vi": "ếch"},
+    "horse": {"en": "horse", "vi": "ngựa"},
+    "ship": {"en": "ship", "vi": "tàu thuỷ"},
+    "truck": {"en": "truck", "vi": "xe tải"},
+}
+SEPARATORS = {"en": (",", "."), "vi": (".", ",")}  # (thousands, decimal)
+
+
+def class_name(name: str, lang: str = "en") -> str:
+    return CLASS_NAMES.get(name, {}).get(lang, name)
+
+
+def number(value: float, lang: str = "en", decimals: int = 0) -> str:
+    """1837514 -> '1,837,514' (en) / '1.837.514' (vi); decimals after the language's decimal mark."""
+    thousands, decimal = SEPARATORS.get(lang, SEPARATORS["en"])
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+def percent(fraction: float, lang: str = "en", decimals: int = 1) -> str:
+    """0.7824 -> '78.2%' (en) / '78,2%' (vi)."""
+    return number(100 * fraction, lang, decimals) + "%"

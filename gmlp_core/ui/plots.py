@@ -143,12 +143,13 @@ def patch_sequence_figure(pixels: np.ndarray, patch_size: int, cls_token: bool, 
     return figure
 
 
-def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str = "probability") -> go.Figure:
-    """Horizontal bars, most likely class on top, probabilities as percentages."""
-    names = [name for name, _ in top]
+def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str = "probability",
+                texts: list[str] | None = None) -> go.Figure:
+    """Horizontal bars, most likely class on top; texts: the probabilities as printed (default 12.3%)."""
+    names = [escape_label(name) for name, _ in top]
     values = [p for _, p in top]
     figure = go.Figure(go.Bar(
-        x=values, y=names, orientation="h", text=[f"{p:.1%}" for p in values], textposition="auto",
+        x=values, y=names, orientation="h", text=texts or [f"{p:.1%}" for p in values], textposition="auto",
         marker_color=["#1f77b4"] + ["#9ecae1"] * (len(top) - 1),
         hovertemplate="%{y}: %{x:.2%}<extra></extra>",
     ))
@@ -161,7 +162,7 @@ def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str =
 
 def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: int, *, title: str = "",
                        value_name: str = "W", signed: bool = True, zrange=None, height: int = 300,
-                       query_label: str = "") -> go.Figure:
+                       hover_text: str = "query reads from patch") -> go.Figure:
     """One row of W (how much `query` reads from each patch) laid over the image, patch by patch.
 
     row_values: (num_patches,) entries for the patch tokens only, in reading order.
@@ -178,7 +179,7 @@ def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: i
         z=values.reshape(grid, grid), x=centres, y=centres, customdata=numbers, opacity=0.6,
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
         colorbar=dict(title=dict(text=value_name, side="right"), thickness=12),
-        hovertemplate=f"{query_label or 'query'} reads from patch %{{customdata}}: %{{z:.4g}}<extra></extra>",
+        hovertemplate=f"{escape_label(hover_text)} %{{customdata}}: %{{z:.4g}}<extra></extra>",
     ))
     if 0 <= query < grid * grid:
         row, col = divmod(query, grid)
@@ -187,12 +188,15 @@ def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: i
     return figure
 
 
+HISTORY_LEGENDS = {"train_top1": "train top-1", "val_top1": "validation top-1", "val_top5": "validation top-5"}
+
+
 def history_figure(history: list[dict], title: str = "", epoch_title: str = "epoch",
-                   accuracy_title: str = "accuracy") -> go.Figure:
-    """Per-epoch train and validation top-1 from a checkpoint's training record."""
+                   accuracy_title: str = "accuracy", legends: dict | None = None) -> go.Figure:
+    """Per-epoch train and validation top-1 from a checkpoint's training record; legends: record key -> name."""
     epochs = [r["epoch"] for r in history]
     figure = go.Figure()
-    for key, name in (("train_top1", "train top-1"), ("val_top1", "validation top-1"), ("val_top5", "validation top-5")):
+    for key, name in (legends or HISTORY_LEGENDS).items():
         if history and key in history[0]:
             figure.add_trace(go.Scatter(x=epochs, y=[r[key] for r in history], name=name, mode="lines+markers"))
     figure.update_layout(title=dict(text=title, font=dict(size=14)), height=280, font=FONT,

@@ -10,7 +10,7 @@ import streamlit as st
 from ..checkpoints import (CHECKPOINT_SUFFIXES, MAX_UPLOAD_BYTES, CheckpointError, list_checkpoints, load_checkpoint,
                            load_uploaded, read_arch, read_metadata)
 from ..images import ImageError, load_image
-from .i18n import LANGUAGES, t
+from .i18n import LANGUAGES, class_name, number, percent, t
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT_DIR = ROOT / "checkpoints"
@@ -26,6 +26,32 @@ def lang() -> str:
 
 def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
+
+
+def num(value: float, decimals: int = 0) -> str:
+    """A number in the user's language's format (1,837,514 / 1.837.514)."""
+    return number(value, lang(), decimals)
+
+
+def pct(fraction: float, decimals: int = 1) -> str:
+    return percent(fraction, lang(), decimals)
+
+
+def cls(name: str) -> str:
+    """A class name in the user's language where the catalogue knows it."""
+    return class_name(name, lang())
+
+
+def snapshot_text(label: str) -> str:
+    """A W snapshot's recorded label ('init', 'epoch 3', 'step 400') in the user's language."""
+    kind, _, n = label.partition(" ")
+    if label == "init":
+        return tr("snapshot_init")
+    if kind == "epoch" and n.isdigit():
+        return tr("snapshot_epoch", n=n)
+    if kind == "step" and n.isdigit():
+        return tr("snapshot_step", n=n)
+    return label
 
 
 MARKDOWN_PUNCTUATION = set("\\`*_{}[]()<>#+-.!|~$&")
@@ -76,7 +102,7 @@ def vision_checkpoints() -> list[Path]:
 
 
 @st.cache_data(show_spinner=False)
-def checkpoint_label(path: str, modified: float) -> str:
+def checkpoint_label(path: str, modified: float, language: str = "en") -> str:
     try:
         config, meta = read_metadata(path)
     except CheckpointError:
@@ -84,10 +110,10 @@ def checkpoint_label(path: str, modified: float) -> str:
     if config is None:
         return Path(path).name
     accuracy = meta.get("test", {}).get("top1")
-    parts = [meta.get("preset") or Path(path).stem, f"{config.num_patches} patches", f"{config.heads} heads"]
-    if accuracy is not None:
-        parts.append(f"top-1 {accuracy:.1%}")
-    return " · ".join(parts)
+    values = dict(name=meta.get("preset") or Path(path).stem, patches=config.num_patches, heads=config.heads)
+    if accuracy is None:
+        return t("checkpoint_label", language, **values)
+    return t("checkpoint_label_top1", language, top1=percent(accuracy, language), **values)
 
 
 UPLOADED = "uploaded"  # the selector's entry for this session's uploaded checkpoint
@@ -125,7 +151,7 @@ def checkpoint_selector() -> None:
         return
     current = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)
     st.session_state["checkpoint_widget"] = current if current in names else names[0]
-    labels = {name: checkpoint_label(str(CHECKPOINT_DIR / name), (CHECKPOINT_DIR / name).stat().st_mtime)
+    labels = {name: checkpoint_label(str(CHECKPOINT_DIR / name), (CHECKPOINT_DIR / name).stat().st_mtime, lang())
               for name in names if name != UPLOADED}
     if UPLOADED in names:
         labels[UPLOADED] = tr("uploaded_label", name=st.session_state["uploaded_checkpoint"][1].path)
@@ -166,8 +192,8 @@ def sample_class(path: Path) -> str:
 
 
 def sample_label(path: Path) -> str:
-    """airplane_0002.jpg -> 'airplane · 0002'"""
-    return f"{sample_class(path)} · {path.stem.rpartition('_')[2]}"
+    """airplane_0002.jpg -> 'airplane · 0002' (the class in the user's language)"""
+    return f"{cls(sample_class(path))} · {path.stem.rpartition('_')[2]}"
 
 
 def _pick_sample(select_key: str, path: Path) -> None:
@@ -181,7 +207,7 @@ def sample_gallery(select_key: str, current: Path, columns: int = 10) -> None:
         for path, column in grid(sample_paths(), columns):
             with column:
                 st.image(str(path), width="stretch")
-                st.button(sample_class(path), key=f"{select_key}_pick_{path.stem}",
+                st.button(cls(sample_class(path)), key=f"{select_key}_pick_{path.stem}",
                           width="stretch", type="primary" if path == current else "tertiary",
                           on_click=_pick_sample, args=(select_key, path))
 

@@ -58,9 +58,11 @@ def test_patch_figures_number_every_patch():
 
 
 def test_row_on_grid_places_values_on_the_patch_grid():
-    figure = row_on_grid_figure(np.zeros((32, 32, 3), np.uint8), torch.arange(16.0), 8, query=5)
+    figure = row_on_grid_figure(np.zeros((32, 32, 3), np.uint8), torch.arange(16.0), 8, query=5,
+                                hover_text="token 5 <reads> from patch")
     overlay = figure.data[1]
     assert np.asarray(overlay.z).shape == (4, 4) and overlay.z[1][1] == 5.0
+    assert overlay.hovertemplate.startswith("token 5 &lt;reads&gt; from patch %{customdata}")
     with pytest.raises(ValueError, match="expected 16 patch values"):
         row_on_grid_figure(np.zeros((32, 32, 3), np.uint8), torch.arange(17.0), 8, query=0)
 
