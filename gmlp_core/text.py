@@ -11,7 +11,8 @@ import torch
 
 MAX_TOKENS = 64
 MAX_EMBEDDING_VALUE = 1_000_000  # x·xᵀ of larger numbers overflows float32 and the softmax gives NaN
-EXAMPLE_SENTENCES = ("Your journey starts with one step", "Death is like the wind, always by my side")
+EXAMPLE_SENTENCES = ("Your journey starts with one step", "Death is like the wind, always by my side",
+                     "Hành trình vạn dặm bắt đầu từ một bước chân", "Học, học nữa, học mãi")
 # For the character language models (trained on Shakespeare): English the models know, and Vietnamese,
 # whose letters with diacritics fall outside their vocabulary.
 EXAMPLE_PROMPTS = {

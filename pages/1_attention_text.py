@@ -16,8 +16,8 @@ setup_page("attention_title")
 st.caption(tr("attention_intro"))
 
 # ---- input: sentence and embeddings
-if "sentence" not in st.session_state:
-    st.session_state["sentence"] = EXAMPLE_SENTENCES[0]
+if "sentence" not in st.session_state:  # a Vietnamese class starts from a Vietnamese sentence
+    st.session_state["sentence"] = EXAMPLE_SENTENCES[2 if st.session_state.get("lang") == "vi" else 0]
 example = st.pills(tr("examples"), EXAMPLE_SENTENCES, key="example_pick")
 if example and st.session_state.get("_last_example") != example:
     st.session_state["sentence"] = example
