@@ -66,9 +66,11 @@ def model_card() -> None:
 ignored = restore_from_url()
 keep_widget_state()
 language_selector()
+# No st.Page icons: a page's icon becomes the browser's favicon, and a :material/: one is fetched from
+# a font CDN; every page's favicon is the local file setup_page gives (the app works offline).
 navigation = st.navigation([
-    st.Page(home, title=tr("home_title"), icon=":material/home:", default=True),
-    *[st.Page(path, title=tr(f"{key}_title"), icon=icon, url_path=url) for key, (path, url, icon) in PAGES.items()],
+    st.Page(home, title=tr("home_title"), default=True),
+    *[st.Page(path, title=tr(f"{key}_title"), url_path=url) for key, (path, url, _) in PAGES.items()],
 ])
 if navigation.url_path in ("", "patches", "spatial-w"):  # the pages that show a vision checkpoint
     checkpoint_selector()

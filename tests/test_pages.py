@@ -8,6 +8,8 @@ import streamlit as st
 import torch
 from streamlit.testing.v1 import AppTest
 
+from gmlp_core.checkpoints import load_checkpoint
+from gmlp_core.language import generate
 from tests.conftest import ROOT
 from tests.test_checkpoints import Hostile
 
@@ -278,8 +280,14 @@ def test_amlp_view_shows_its_tiny_attention_beside_w():
 
 def test_generation_shows_a_continuation_from_each_model():
     at = ok(page(LM_PAGE, checkpoint=None, lm_view="generate", lm_length=40))
-    continuations = [c.value for c in at.code[1:]]
-    assert len(continuations) == 3 and all(len(text) == 40 for text in continuations)
+    shown = [c.value for c in at.code[1:]]
+    prompt = at.code[0].value
+    expected = []
+    for arch in ("attention", "gmlp", "amlp"):
+        model, info = load_checkpoint(ROOT / "checkpoints" / f"lm-{arch}.safetensors")
+        expected.append(generate(model, info.tokenizer, prompt, 40, 0.8, 20, 0))
+    assert [text.strip() for text in shown] == [text.strip() for text in expected]
+    assert all(len(text) == 40 for text in expected) and len(set(expected)) == 3
 
 
 def test_vietnamese_text_is_marked_unknown_without_an_error():
