@@ -73,10 +73,12 @@ def layer_and_heads(key: str, heads: int, depth: int) -> tuple[int, list[int]]:
 def per_head(maps, chosen, key: str, signed: bool, axes: dict, value_name: str) -> None:
     """Small multiples of every head, then the average of the chosen ones, on one colour scale."""
     zrange = value_range(maps, signed=True) if signed else (0.0, 1.0)
-    for h, col in grid(range(maps.shape[0]), min(maps.shape[0], 4)):
+    per_row = 4 if n <= 16 else 2  # a character must stay a visible cell on a 1024-px projector
+    for h, col in grid(range(maps.shape[0]), min(maps.shape[0], per_row)):
         with col:
             st.plotly_chart(heatmap(maps[h], labels, labels, title=tr("head_n", n=h), value_name=value_name,
-                                    signed=signed, zrange=zrange, height=280, compact=True, **axes),
+                                    signed=signed, zrange=zrange, height=420 if per_row == 2 else 300, compact=True,
+                                    **axes),
                             width="stretch", key=f"{key}_head_{h}")
     if chosen:
         st.plotly_chart(heatmap(head_average(maps, chosen), labels, labels, value_name=value_name, signed=signed,
@@ -100,9 +102,8 @@ elif view == "gmlp":
     per_head(full[:, :n, :n], chosen, "lm_w", True, w_axes, "W")
     block = model.config.block_size
     st.subheader(tr("lm_full_w", block=block))
-    positions = [str(i) for i in range(block)]
-    st.plotly_chart(heatmap(head_average(full, chosen or None), positions, positions, value_name="W", signed=True,
-                            title=tr("lm_full_w_title", block=block), height=560, **w_axes),
+    st.plotly_chart(lm_cache.full_w_figure(*files["gmlp"], layer, tuple(sorted(chosen)),
+                                           tr("lm_full_w_title", block=block), **w_axes),
                     width="stretch", key="lm_w_full")
     st.caption(tr("lm_full_w_explain"))
 elif view == "amlp":
@@ -135,11 +136,9 @@ elif view == "training":
         picked = left.select_slider(tr("snapshot"), snapshot_labels, value=snapshot_labels[-1], key="lm_snapshot",
                                     format_func=snapshot_text)
         layer = right.select_slider(tr("layer"), list(range(info.config.depth)), value=0, key="lm_snapshot_layer")
-        w = head_average(info.snapshots[snapshot_labels.index(picked), layer])
-        positions = [str(i) for i in range(w.shape[-1])]
-        st.plotly_chart(heatmap(w, positions, positions, value_name="W", signed=True, height=520,
-                                title=tr("lm_w_at", label=snapshot_text(picked), layer=layer), **w_axes),
-                        width="stretch", key="lm_w_snapshot")
+        title = tr("lm_w_at", label=snapshot_text(picked), layer=layer)
+        st.plotly_chart(lm_cache.full_w_figure(*files["gmlp"], layer, (), title, snapshot=snapshot_labels.index(picked),
+                                               **w_axes), width="stretch", key="lm_w_snapshot")
         st.caption(tr("lm_snapshot_explain"))
 else:
     st.markdown(tr("lm_generate_explain"))

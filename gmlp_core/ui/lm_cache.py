@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import plotly.graph_objects as go
 import streamlit as st
 import torch
 
 from ..language import generate, read_text
-from ..models import attention_maps, spatial_weights
+from ..models import attention_maps, head_average, spatial_weights
+from .plots import heatmap
 from .widgets import cached_checkpoint
 
 
@@ -27,6 +29,18 @@ def attention(path: str, modified: float, text: str) -> torch.Tensor:
 def causal_w(path: str, modified: float) -> torch.Tensor:
     """(layers, heads, block, block): the same for every text."""
     return spatial_weights(cached_checkpoint(path, modified)[0])
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def full_w_figure(path: str, modified: float, layer: int, heads: tuple[int, ...], title: str, row_title: str,
+                  col_title: str, snapshot: int | None = None) -> go.Figure:
+    """The whole block x block W of one layer, averaged over heads (at a training snapshot, or as trained):
+    the same for every text, so built once per choice and shared (never modified by the pages)."""
+    model, info = cached_checkpoint(path, modified)
+    weights = causal_w(path, modified)[layer] if snapshot is None else info.snapshots[snapshot, layer]
+    positions = [str(i) for i in range(weights.shape[-1])]
+    return heatmap(head_average(weights, list(heads) or None), positions, positions, value_name="W", signed=True,
+                   title=title, height=560, row_title=row_title, col_title=col_title)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
