@@ -1,4 +1,7 @@
 import math
+import os
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -9,6 +12,7 @@ from gmlp_core.data import consecutive_windows, load_corpus
 from gmlp_core.models import spatial_weights
 from gmlp_core.train_lm import main as train_lm_main
 from gmlp_core.training.lm import loss_on
+from tests.conftest import ROOT
 
 TEXT = "to be or not to be, that is the question.\n" * 60
 
@@ -83,3 +87,15 @@ def test_bad_arguments_are_reported(corpus_path, tmp_path, capsys):
     assert train_lm_main(["--arch", "gmlp", "--data", str(tmp_path / "none.txt"), "--out",
                           str(tmp_path / "x.safetensors"), "--steps", "2"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_two_process_gloo_ddp_run(corpus_path, tmp_path):
+    out = tmp_path / "ddp.safetensors"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2",
+               "-m", "gmlp_core.train_lm", *common(corpus_path, "gmlp"), "--minutes", "0.1", "--out", str(out)]
+    run = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    model, info = load_checkpoint(out)
+    assert info.meta["world_size"] == 2 and info.meta["training"]["steps"] == info.meta["history"][-1]["step"]
+    assert model(torch.zeros(1, 5, dtype=torch.long)).shape == (1, 5, info.config.vocab_size)
