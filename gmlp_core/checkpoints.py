@@ -82,13 +82,18 @@ def default_class_names(num_classes: int) -> list[str]:
 
 
 def read_class_names(path, num_classes: int) -> list[str]:
-    """One name a line (blank lines ignored); exactly num_classes of them."""
+    """A UTF-8 text file, one name a line (blank lines ignored), exactly num_classes of them."""
     try:
-        names = [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines() if line.strip()]
+        text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         raise CheckpointError(f"{path}: cannot read class names ({err}); give a UTF-8 text file, one name a line")
+    return parse_class_names(text, num_classes, str(path))
+
+
+def parse_class_names(text: str, num_classes: int, source: str = "class names") -> list[str]:
+    names = [line.strip() for line in text.splitlines() if line.strip()]
     if len(names) != num_classes:
-        raise CheckpointError(f"{path}: {len(names)} class names for a model with {num_classes} classes; "
+        raise CheckpointError(f"{source}: {len(names)} class names for a model with {num_classes} classes; "
                               "give one name a line, in label order")
     return names
 

@@ -96,3 +96,15 @@ def test_convert_takes_class_names_from_a_file_and_checks_their_count(tmp_path, 
 def test_foreign_files_without_names_get_generic_ones():
     assert default_class_names(3) == ["class 0", "class 1", "class 2"]
     assert default_class_names(1000)[:2] == ["tench", "goldfish"] and len(set(default_class_names(1000))) == 1000
+
+
+def test_lucidrains_gate_activation_is_a_config_choice_the_loader_accepts(tmp_path):
+    theirs = gMLPVision(image_size=32, patch_size=8, num_classes=10, dim=32, depth=2).eval()
+    for block in theirs.layers:
+        block.fn.fn.sgu.act = torch.nn.Tanh()  # the `act` option leaves no trace in the weights
+    randomise_token_mixing(theirs)
+    torch.save(theirs.state_dict(), tmp_path / "tanh.pt")
+    _, inferred = load_checkpoint(tmp_path / "tanh.pt")
+    ours, info = load_checkpoint(tmp_path / "tanh.pt", config=inferred.config.replace(gate_act="tanh"))
+    assert info.config.gate_act == "tanh"
+    assert_same_logits(ours, theirs, torch.randn(2, 3, 32, 32))

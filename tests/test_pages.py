@@ -307,9 +307,17 @@ def test_training_view_draws_three_loss_curves_and_the_w_snapshots():
 
 
 # ---- Checkpoint uploads in the sidebar (drawn by app.py)
-def upload_in_sidebar(monkeypatch, data: bytes, name: str) -> None:
-    fake = SimpleNamespace(getvalue=lambda: data, name=name, file_id=f"{name}-{len(data)}")
-    monkeypatch.setattr(st.sidebar, "file_uploader", lambda *args, **kwargs: fake)
+def upload_in_sidebar(monkeypatch, data: bytes, name: str, class_names: bytes | None = None) -> None:
+    """The sidebar's uploaders hold these files: a checkpoint, and optionally its class names."""
+    files = {"checkpoint_upload": (data, name), "class_names_upload": (class_names, "names.txt")}
+
+    def uploader(*args, key=None, **kwargs):
+        content, file_name = files.get(key, (None, None))
+        if content is None:
+            return None
+        return SimpleNamespace(getvalue=lambda: content, name=file_name, file_id=f"{file_name}-{len(content)}")
+
+    monkeypatch.setattr(st.sidebar, "file_uploader", uploader)
 
 
 @pytest.fixture(scope="module")
@@ -408,3 +416,17 @@ def test_vietnamese_reaches_class_names_numbers_and_snapshot_labels():
     assert parameters == "1.837.514"
     w = ok(page("pages/3_spatial_w_gmlp.py", lang="vi"))
     assert w.select_slider(key="snapshot").options[:2] == ["khởi tạo", "epoch 1"]
+
+
+def test_class_names_uploaded_for_an_uploaded_model_reach_its_top5(monkeypatch, tmp_path):
+    from g_mlp_pytorch import gMLPVision
+
+    buffer = __import__("io").BytesIO()
+    torch.save(gMLPVision(image_size=32, patch_size=8, num_classes=3, dim=16, depth=1).state_dict(), buffer)
+    upload_in_sidebar(monkeypatch, buffer.getvalue(), "lucidrains.pt", class_names="tortoise\nhare\n<b>owl</b>\n".encode())
+    at = ok(page("app.py", checkpoint=None))
+    at.switch_page("pages/2_patches_image.py").run()
+    assert set(charts(ok(at))["top5"]["data"][0]["y"]) == {"tortoise", "hare", "&lt;b&gt;owl&lt;/b&gt;"}
+    upload_in_sidebar(monkeypatch, buffer.getvalue(), "lucidrains.pt", class_names=b"one\ntwo\n")
+    at = ok(page("app.py", checkpoint=None))
+    assert any("2 class names for a model with 3 classes" in e.value for e in at.sidebar.error)

@@ -18,6 +18,9 @@ from torchvision.ops import StochasticDepth
 from ..attention import causal_mask
 
 
+ACTIVATIONS = {"none": lambda x: x, "gelu": F.gelu, "relu": F.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
+
+
 class TinyAttention(nn.Module):
     """aMLP's single-head attention on the block input, projected to the gate width."""
 
@@ -42,11 +45,15 @@ class TinyAttention(nn.Module):
 
 
 class SpatialGatingUnit(nn.Module):
-    """S(Z) = Z1 * (W Z2' + b): each head's W (n x n) mixes tokens of its group of gate channels."""
+    """S(Z) = Z1 * act(W Z2' + b): each head's W (n x n) mixes tokens of its group of gate channels
+    (act is the identity, as in the paper, unless a checkpoint's layout says otherwise)."""
 
     def __init__(self, d_ffn: int, seq_len: int, heads: int = 1, causal: bool = False,
-                 init_eps: float = 1e-3, attn: TinyAttention | None = None):
+                 init_eps: float = 1e-3, attn: TinyAttention | None = None, act: str = "none"):
         super().__init__()
+        if act not in ACTIVATIONS:
+            raise ValueError(f"gate activation must be one of {sorted(ACTIVATIONS)}, got {act!r}")
+        self.act = act
         if d_ffn % (2 * heads):
             raise ValueError(f"d_ffn ({d_ffn}) must be divisible by 2 * heads ({2 * heads})")
         self.heads, self.causal, self.seq_len = heads, causal, seq_len
@@ -80,7 +87,7 @@ class SpatialGatingUnit(nn.Module):
         gate = rearrange(gate, "b h n d -> b n (h d)")
         if self.attn is not None:
             gate = gate + self.attn(block_input)
-        return z1 * gate
+        return z1 * ACTIVATIONS[self.act](gate)
 
 
 class GMLPBlock(nn.Module):
@@ -88,12 +95,12 @@ class GMLPBlock(nn.Module):
 
     def __init__(self, d_model: int, d_ffn: int, seq_len: int, heads: int = 1, causal: bool = False,
                  attn_dim: int = 0, gelu_after_v: bool = False, init_eps: float = 1e-3, drop_path: float = 0.0,
-                 dropout: float = 0.0, norm_eps: float = 1e-5):
+                 dropout: float = 0.0, norm_eps: float = 1e-5, gate_act: str = "none"):
         super().__init__()
         self.norm = nn.LayerNorm(d_model, eps=norm_eps)
         self.proj_in = nn.Linear(d_model, d_ffn)
         attn = TinyAttention(d_model, d_ffn // 2, attn_dim, causal) if attn_dim else None
-        self.sgu = SpatialGatingUnit(d_ffn, seq_len, heads, causal, init_eps, attn)
+        self.sgu = SpatialGatingUnit(d_ffn, seq_len, heads, causal, init_eps, attn, gate_act)
         self.proj_out = nn.Linear(d_ffn // 2, d_model)
         self.gelu_after_v = gelu_after_v
         self.drop_path = StochasticDepth(drop_path, mode="row")
@@ -113,12 +120,14 @@ class GMLP(nn.Module):
 
     def __init__(self, d_model: int, d_ffn: int, seq_len: int, depth: int, heads: int = 1,
                  causal: bool = False, attn_dim: int = 0, gelu_after_v: bool = False,
-                 init_eps: float = 1e-3, drop_path: float = 0.0, dropout: float = 0.0, norm_eps: float = 1e-5):
+                 init_eps: float = 1e-3, drop_path: float = 0.0, dropout: float = 0.0, norm_eps: float = 1e-5,
+                 gate_act: str = "none"):
         super().__init__()
         self.seq_len = seq_len
         rates = torch.linspace(0, drop_path, depth).tolist() if depth else []
         self.blocks = nn.ModuleList(
-            GMLPBlock(d_model, d_ffn, seq_len, heads, causal, attn_dim, gelu_after_v, init_eps, rate, dropout, norm_eps)
+            GMLPBlock(d_model, d_ffn, seq_len, heads, causal, attn_dim, gelu_after_v, init_eps, rate, dropout, norm_eps,
+                      gate_act)
             for rate in rates
         )
 

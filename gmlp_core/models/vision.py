@@ -5,16 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 from einops import rearrange
 from torch import nn
 
 from .config import JsonConfig, check
-from .gmlp import GMLP
+from .gmlp import ACTIVATIONS, GMLP
 
 POOLS = ("cls", "mean")
-HEAD_ACTIVATION_FUNCTIONS = {"gelu": F.gelu, "relu": F.relu, "none": lambda x: x}
-HEAD_ACTIVATIONS = tuple(HEAD_ACTIVATION_FUNCTIONS)
+HEAD_ACTIVATIONS = ("gelu", "relu", "none")
 
 
 @dataclass(frozen=True)
@@ -40,6 +38,7 @@ class ModelConfig(JsonConfig):
     drop_path: float = 0.0
     pos_embed: bool = True  # learned position embeddings (lucidrains' and timm's gMLPs have none)
     norm_eps: float = 1e-5  # LayerNorm eps of the blocks' and the final norm (timm uses 1e-6)
+    gate_act: str = "none"  # activation on the gate, act(W Z2' + b) (lucidrains' `act` option)
 
     def __post_init__(self):
         checks = [
@@ -55,6 +54,7 @@ class ModelConfig(JsonConfig):
             (self.head_act in HEAD_ACTIVATIONS, f"head_act must be one of {HEAD_ACTIVATIONS}, got {self.head_act!r}"),
             (self.num_classes >= 1, "num_classes must be >= 1"),
             (0.0 <= self.drop_path < 1.0, "drop_path must be in [0, 1)"),
+            (self.gate_act in ACTIVATIONS, f"gate_act must be one of {sorted(ACTIVATIONS)}, got {self.gate_act!r}"),
         ]
         check("ModelConfig", checks)
 
@@ -101,7 +101,7 @@ class GMLPVision(nn.Module):
         self.cls_token = nn.Parameter(torch.zeros(1, 1, c.d_model)) if c.cls_token else None
         self.pos_embed = nn.Parameter(torch.randn(1, c.seq_len, c.d_model) * 0.02) if c.pos_embed else None
         self.gmlp = GMLP(c.d_model, c.d_ffn, c.seq_len, c.depth, c.heads, c.causal, c.attn_dim,
-                         c.gelu_after_v, c.init_eps, c.drop_path, norm_eps=c.norm_eps)
+                         c.gelu_after_v, c.init_eps, c.drop_path, norm_eps=c.norm_eps, gate_act=c.gate_act)
         self.norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
         self.head_hidden = nn.Linear(c.d_model, c.head_hidden) if c.head_hidden else None
         self.head = nn.Linear(c.head_hidden or c.d_model, c.num_classes)
@@ -126,5 +126,5 @@ class GMLPVision(nn.Module):
         """images: (b, C, H, W) -> logits (b, num_classes)"""
         x = self.features(images)
         if self.head_hidden is not None:
-            x = HEAD_ACTIVATION_FUNCTIONS[self.config.head_act](self.head_hidden(x))
+            x = ACTIVATIONS[self.config.head_act](self.head_hidden(x))
         return self.head(x)

@@ -3,12 +3,13 @@ checkpoints, the samples and their gallery, the current image, a grid of columns
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
 from ..checkpoints import (CHECKPOINT_SUFFIXES, MAX_UPLOAD_BYTES, CheckpointError, list_checkpoints, load_checkpoint,
-                           load_uploaded, read_arch, read_metadata)
+                           load_uploaded, parse_class_names, read_arch, read_metadata)
 from ..images import ImageError, load_image
 from .i18n import LANGUAGES, class_name, number, percent, t
 
@@ -142,10 +143,29 @@ def checkpoint_uploader() -> None:
     st.session_state["checkpoint"] = UPLOADED
 
 
+def class_names_uploader() -> None:
+    """Class names for this session's uploaded checkpoint: a text file, one name a line, in label order."""
+    if "uploaded_checkpoint" not in st.session_state:
+        return
+    model, info = st.session_state["uploaded_checkpoint"]
+    upload = st.sidebar.file_uploader(tr("upload_class_names", n=info.config.num_classes), type=["txt"],
+                                      key="class_names_upload")
+    if upload is None or st.session_state.get("class_names_id") == upload.file_id:
+        return
+    st.session_state["class_names_id"] = upload.file_id
+    try:
+        names = parse_class_names(upload.getvalue().decode("utf-8"), info.config.num_classes, upload.name)
+    except (CheckpointError, UnicodeDecodeError) as err:
+        st.sidebar.error(tr("class_names_error", error=str(err)))
+        return
+    st.session_state["uploaded_checkpoint"] = (model, replace(info, meta={**info.meta, "class_names": names}))
+
+
 def checkpoint_selector() -> None:
     """The sidebar's choice among the vision checkpoints in checkpoints/ (default s16) and this session's
     upload, kept in st.session_state['checkpoint'] for every page."""
     checkpoint_uploader()
+    class_names_uploader()
     names = [p.name for p in vision_checkpoints()] + [UPLOADED] * ("uploaded_checkpoint" in st.session_state)
     if not names:
         return
