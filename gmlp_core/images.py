@@ -84,6 +84,11 @@ def load_image(source) -> Image.Image:
         raise ImageError(f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file") from None
 
 
+def kept_share(img: Image.Image) -> float:
+    """The share of a picture the centre square crop keeps: 1 for a square, 0.25 for a 4:1 strip."""
+    return min(img.size) / max(img.size)
+
+
 def model_image(img: Image.Image, size: int) -> Image.Image:
     """Centre crop to a square, then an antialiased (Lanczos) resize to size x size."""
     return ImageOps.fit(img, (size, size), method=Image.Resampling.LANCZOS)

@@ -74,10 +74,19 @@ def show(figure, key):
     st.plotly_chart(figure, width="stretch", key=key)
 
 
-def numbers(matrix, key):
+def numbers(weights, key, scores=None, context=None):
+    """The weights as a table (and the scores and context behind them) with a CSV of the weights."""
     with st.expander(tr("numbers")):
-        st.dataframe(matrix_frame(matrix, labels, labels), width="stretch")
-        st.download_button(tr("download_csv"), matrix_csv(matrix, labels, labels), f"{key}.csv", "text/csv", key=f"dl_{key}")
+        st.markdown(f"**{tr('weights')}**")
+        st.dataframe(matrix_frame(weights, labels, labels), width="stretch")
+        st.download_button(tr("download_csv"), matrix_csv(weights, labels, labels), f"{key}.csv", "text/csv",
+                           key=f"dl_{key}")
+        if scores is not None:
+            st.markdown(f"**{tr('scores')}**")
+            st.dataframe(matrix_frame(scores, labels, labels), width="stretch")
+        if context is not None:
+            st.markdown(f"**{tr('context')}**")
+            st.dataframe(matrix_frame(context, labels, [f"d{i + 1}" for i in range(context.shape[1])]), width="stretch")
 
 
 simplified, trainable, causal_tab, multi = st.tabs(
@@ -92,7 +101,7 @@ with simplified:
     with right:
         show(heatmap(lesson.simplified.weights, labels, labels, title=tr("weights"), value_name=tr("weight"),
                      extra={tr("score"): lesson.simplified.scores}, zrange=weight_range, **names), "simplified_weights")
-    numbers(lesson.simplified.weights, "simplified_weights")
+    numbers(lesson.simplified.weights, "simplified_weights", lesson.simplified.scores, lesson.simplified.context)
 
 with trainable:
     st.markdown(tr("trainable_explain"))
@@ -108,7 +117,7 @@ with trainable:
     if dropout > 0:
         show(heatmap(result.dropped_weights, labels, labels, title=tr("dropped_weights"), value_name=tr("weight"),
                      hidden=result.mask, **names), "trainable_dropped")
-    numbers(result.weights, "trainable_weights")
+    numbers(result.weights, "trainable_weights", result.masked_scores, result.context)
 
 with causal_tab:
     st.markdown(tr("causal_explain"))
@@ -132,13 +141,17 @@ with causal_tab:
     with right:
         st.success(tr("methods_agree", diff=f"{lesson.causal_methods_max_difference:.2e}"))
         st.markdown(tr("causal_methods_explain"))
-    numbers(result.weights, "causal_weights")
+    numbers(result.weights, "causal_weights", result.masked_scores, result.context)
 
 with multi:
-    st.markdown(tr("multi_explain", heads=int(heads), size=int(d_out) // int(heads)))
+    st.markdown(tr("multi_explain_one" if int(d_out) == int(heads) else "multi_explain", heads=int(heads),
+                   size=int(d_out) // int(heads)))
     result = lesson.multi_head
-    chosen = st.multiselect(tr("heads_to_average"), list(range(int(heads))), default=list(range(int(heads))),
-                            format_func=lambda h: tr("head_n", n=h), key="avg_heads")
+    if st.session_state.get("_avg_heads_for") != int(heads):  # a new head count: average all its heads again
+        st.session_state["avg_heads"] = list(range(int(heads)))
+        st.session_state["_avg_heads_for"] = int(heads)
+    chosen = st.multiselect(tr("heads_to_average"), list(range(int(heads))), format_func=lambda h: tr("head_n", n=h),
+                            key="avg_heads")
     head_range = value_range(result.weights) if shared else weight_range
     for h, col in grid(range(int(heads)), min(int(heads), 4)):
         with col:
@@ -153,6 +166,6 @@ with multi:
                          value_name=tr("weight"), hidden=result.mask, zrange=head_range, **names), "head_average")
         with right:
             st.markdown(tr("multi_average_explain"))
-        numbers(average, "multi_head_average")
+        numbers(average, "multi_head_average", context=result.context)
     else:
         st.info(tr("choose_a_head"))

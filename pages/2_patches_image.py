@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from gmlp_core.images import UPLOAD_TYPES, ImageError, load_image
+from gmlp_core.images import UPLOAD_TYPES, ImageError, kept_share, load_image
 from gmlp_core.inference import predict
 from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
 from gmlp_core.ui.widgets import (cls, current_checkpoint, pct, sample_gallery, sample_label, sample_paths, setup_page,
@@ -51,6 +51,8 @@ with top_left:
 with top_mid:
     st.plotly_chart(image_figure(pixels, tr("model_input", size=config.image_size)), width="stretch", key="small")
     st.caption(tr("model_input_explain", size=config.image_size))
+    if kept_share(image) < 0.8:  # a tall or wide photo loses its sides: say so
+        st.warning(tr("crop_notice", share=pct(kept_share(image), 0)))
 with top_right:
     st.plotly_chart(patch_grid_figure(pixels, config.patch_size,
                                       tr("patch_grid", grid=config.grid_size, n=config.num_patches,

@@ -32,6 +32,8 @@ if not chosen:
     st.stop()
 average = head_average(layer_w, chosen)
 signed_range = value_range(layer_w, signed=True) if shared else None
+# one colour scale for the averaged W wherever it appears on this page (and for its snapshots)
+average_range = signed_range or value_range(average, signed=True)
 
 # ---- W per head and averaged
 st.subheader(tr("w_per_head", layer=layer))
@@ -43,7 +45,7 @@ for head, col in grid(range(config.heads), min(config.heads, 4)):
 left, right = st.columns([1.2, 1])
 with left:
     st.plotly_chart(heatmap(average, labels, labels, title=tr("average_of", heads=", ".join(map(str, chosen))),
-                            value_name="W", signed=True, zrange=signed_range, **names), width="stretch", key="w_avg")
+                            value_name="W", signed=True, zrange=average_range, **names), width="stretch", key="w_avg")
 with right:
     st.markdown(tr("w_explain", n=config.seq_len))
     st.download_button(tr("download_avg_csv"), matrix_csv(average, labels, labels), f"W_layer{layer}_average.csv",
@@ -65,14 +67,13 @@ else:
                               format_func=snapshot_text)
     at_init = head_average(info.snapshots[0, layer], chosen)
     at_pick = head_average(info.snapshots[snapshot_labels.index(picked), layer], chosen)
-    snap_range = value_range(at_init, at_pick, signed=True)
     left, right = st.columns(2)
     with left:
         st.plotly_chart(heatmap(at_init, labels, labels, title=tr("w_at_init"), value_name="W", signed=True,
-                                zrange=snap_range, **names), width="stretch", key="w_init")
+                                zrange=average_range, **names), width="stretch", key="w_init")
     with right:
         st.plotly_chart(heatmap(at_pick, labels, labels, title=tr("w_at", label=snapshot_text(picked)), value_name="W", signed=True,
-                                zrange=snap_range, **names), width="stretch", key="w_snapshot")
+                                zrange=average_range, **names), width="stretch", key="w_snapshot")
     st.caption(tr("w_training_explain"))
 
 # ---- the image both views read
@@ -117,5 +118,5 @@ with left:
                     width="stretch", key="attention")
 with right:
     st.plotly_chart(heatmap(average, labels, labels, title=tr("w_same_for_all"), value_name="W", signed=True,
-                            zrange=signed_range, **names), width="stretch", key="w_beside")
+                            zrange=average_range, **names), width="stretch", key="w_beside")
 st.info(tr("attention_vs_w_explain"))

@@ -430,3 +430,39 @@ def test_class_names_uploaded_for_an_uploaded_model_reach_its_top5(monkeypatch, 
     upload_in_sidebar(monkeypatch, buffer.getvalue(), "lucidrains.pt", class_names=b"one\ntwo\n")
     at = ok(page("app.py", checkpoint=None))
     assert any("2 class names for a model with 3 classes" in e.value for e in at.sidebar.error)
+
+
+def test_changing_the_head_count_averages_all_the_new_heads():
+    at = ok(page("pages/1_attention_text.py"))
+    at.multiselect(key="avg_heads").set_value([1]).run()
+    at.selectbox(key="heads").set_value(4).run()
+    assert ok(at).multiselect(key="avg_heads").value == [0, 1, 2, 3]
+    assert charts(at)["head_average"]["layout"]["title"]["text"].endswith("0, 1, 2, 3")
+
+
+def test_one_number_per_head_is_said_in_the_singular():
+    at = ok(page("pages/1_attention_text.py"))
+    at.selectbox(key="heads").set_value(4).run()
+    assert any("4 heads of 1** number each" in m.value for m in ok(at).markdown)
+
+
+def test_the_average_w_keeps_one_colour_scale_on_the_whole_page():
+    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    shown = charts(at)
+    ranges = {key: (shown[key]["data"][0]["zmin"], shown[key]["data"][0]["zmax"])
+              for key in ("w_avg", "w_snapshot", "w_beside", "w_init")}
+    assert len(set(ranges.values())) == 1
+
+
+def test_a_wide_photo_says_how_much_of_it_the_model_sees(monkeypatch):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 100), (200, 30, 30)).save(buffer, "PNG")
+    fake = SimpleNamespace(getvalue=lambda: buffer.getvalue(), name="strip.png")
+    monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
+    at = ok(page("pages/2_patches_image.py"))
+    at.radio(key="image_source").set_value("upload").run()
+    assert any("25%" in w.value for w in ok(at).warning)

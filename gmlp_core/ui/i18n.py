@@ -194,6 +194,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
                             "weights matrix. Their contexts are concatenated and projected.",
                       "vi": "d_out được chia thành **{heads} head, mỗi head {size}** số; mỗi head có ma trận "
                             "trọng số riêng. Ngữ cảnh các head được nối lại rồi chiếu tuyến tính."},
+    "multi_explain_one": {"en": "d_out is split into **{heads} heads of {size}** number each; each head has its "
+                                "own weights matrix. Their contexts are concatenated and projected.",
+                          "vi": "d_out được chia thành **{heads} head, mỗi head {size}** số; mỗi head có ma trận "
+                                "trọng số riêng. Ngữ cảnh các head được nối lại rồi chiếu tuyến tính."},
+    "context": {"en": "Context (weights · values)", "vi": "Ngữ cảnh (trọng số · giá trị)"},
     "multi_average_explain": {"en": "The average of the chosen heads is one n×n picture of where the layer "
                                     "looks; it hides how differently single heads behave.",
                               "vi": "Trung bình các head đã chọn là một bức tranh n×n về nơi tầng này nhìn vào; "
@@ -216,6 +221,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "model_input": {"en": "Model input ({size}×{size})", "vi": "Đầu vào mô hình ({size}×{size})"},
     "model_input_explain": {"en": "Centre-cropped to a square, then resized to {size}×{size} with antialiasing.",
                             "vi": "Cắt vuông ở giữa, rồi thu nhỏ về {size}×{size} có khử răng cưa."},
+    "crop_notice": {"en": "This picture is far from square: the model sees only its centre square, {share} of it. "
+                          "Crop the photo around the subject for a fairer test.",
+                    "vi": "Ảnh này không vuông: mô hình chỉ thấy hình vuông ở giữa, {share} bức ảnh. Hãy cắt ảnh "
+                          "quanh vật thể để thử công bằng hơn."},
     "patch_grid": {"en": "{grid}×{grid} grid: {n} patches of {p}×{p}", "vi": "Lưới {grid}×{grid}: {n} patch {p}×{p}"},
     "patch_sequence": {"en": "The sequence the model reads", "vi": "Chuỗi mà mô hình đọc"},
     "sequence_explain_cls": {"en": "A learned [CLS] token comes first, then the patches row by row: {n} tokens, "
