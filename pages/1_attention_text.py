@@ -23,15 +23,16 @@ if example and st.session_state.get("_last_example") != example:
     st.session_state["sentence"] = example
 st.session_state["_last_example"] = example
 
-source = st.radio(tr("embedding_source"), ["seed", "table"], horizontal=True, key="embedding_source",
-                  format_func=lambda s: tr(f"embedding_{s}"))
+with st.sidebar:  # the input settings live beside the other controls, so the first screen holds a chart
+    source = st.radio(tr("embedding_source"), ["seed", "table"], key="embedding_source",
+                      format_func=lambda s: tr(f"embedding_{s}"))
+    dim = st.slider(tr("embedding_dim"), 2, 32, 8, key="embedding_dim") if source == "seed" else None
 if source == "seed":
     sentence = st.text_input(tr("sentence"), key="sentence", max_chars=2000)
     tokens_info = tokenize(sentence, MAX_TOKENS)
     tokens = list(tokens_info.tokens)
     if tokens_info.truncated:
         st.warning(tr("truncated", total=tokens_info.total, limit=tokens_info.limit))
-    dim = st.slider(tr("embedding_dim"), 2, 32, 8, key="embedding_dim")
     x = embed(tokens, dim, st.session_state.get("seed", DEFAULTS.seed)) if tokens else None
 else:
     st.caption(tr("table_help"))

@@ -11,6 +11,7 @@ from .arrays import as_array
 HIDDEN_COLOUR = "#d9d9d9"
 WEIGHT_SCALE = "Viridis"
 SIGNED_SCALE = "RdBu_r"
+CELL_NUMBERS_UP_TO = 100  # cells; above this the numbers are on hover only
 FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=12)
 
 
@@ -50,7 +51,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     """A labelled (rows x cols) heatmap; hidden cells (bool mask) are left blank on a grey ground.
 
     extra: more matrices of the same shape shown on hover, by name (e.g. the raw scores).
-    compact: for small multiples: no axis titles, no colour bar (hover gives the numbers), small tick labels.
+    compact: for small multiples: no axis titles, a thin colour bar, small tick labels.
     Hover text is one template over customdata, not a string per cell.
     """
     values = as_array(matrix)
@@ -69,8 +70,11 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
         z=shown, x=x, y=y, customdata=np.stack(list(extra.values()), axis=-1) if extra else None,
         hovertemplate=head + "<br>".join(lines) + "<extra></extra>",
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
-        colorbar=dict(title=dict(text=escape_label(value_name), side="right"), thickness=12), showscale=not compact,
+        colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="right"),
+                      thickness=6 if compact else 12),
         hoverongaps=False, xgap=1, ygap=1,
+        # few tokens: the numbers themselves in the cells, so a class can read them off the projector
+        texttemplate="%{z:.2f}" if rows * cols <= CELL_NUMBERS_UP_TO and not compact else None,
     ))
     if hidden_mask.any():  # an invisible layer over the hidden cells, so they still name themselves on hover
         figure.add_trace(go.Heatmap(

@@ -223,7 +223,7 @@ def _pick_sample(select_key: str, path: Path) -> None:
 def sample_gallery(select_key: str, current: Path, columns: int = 10) -> None:
     """Thumbnails of every sample under the select box `select_key` (showing `current`); a click picks
     that sample there."""
-    with st.expander(tr("gallery"), expanded=True):
+    with st.expander(tr("gallery"), expanded=False):  # folded: on a phone its 20 thumbnails stack in one column
         for path, column in grid(sample_paths(), columns):
             with column:
                 st.image(str(path), width="stretch")

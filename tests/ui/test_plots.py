@@ -84,3 +84,12 @@ def test_long_axes_label_every_kth_token_so_labels_never_crowd():
     assert len(shown) <= 40 and shown[:2] == ["t0", "t4"]
     small = heatmap(torch.zeros(6, 6), labels[:6], labels[:6])
     assert list(small.layout.xaxis.ticktext) == labels[:6]
+
+
+def test_small_maps_print_their_numbers_and_every_map_has_a_colour_bar():
+    few = heatmap(torch.rand(6, 6), list("abcdef"), list("abcdef"))
+    many = heatmap(torch.rand(20, 20), [str(i) for i in range(20)], [str(i) for i in range(20)])
+    small_multiple = heatmap(torch.rand(6, 6), list("abcdef"), list("abcdef"), compact=True)
+    assert few.data[0].texttemplate == "%{z:.2f}" and many.data[0].texttemplate is None
+    assert all(f.data[0].showscale is not False for f in (few, many, small_multiple))
+    assert small_multiple.data[0].colorbar.thickness < few.data[0].colorbar.thickness
