@@ -84,6 +84,14 @@ def load_image(source) -> Image.Image:
         raise ImageError(f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file") from None
 
 
+PREVIEW_SIDE = 512  # pixels; a 12-megapixel photo drawn pixel by pixel is 50 MB of chart
+
+
+def preview(img: Image.Image, side: int = PREVIEW_SIDE) -> Image.Image:
+    """A copy no larger than side x side (aspect kept) for showing the original picture."""
+    return ImageOps.contain(img, (side, side), method=Image.Resampling.LANCZOS) if max(img.size) > side else img
+
+
 def kept_share(img: Image.Image) -> float:
     """The share of a picture the centre square crop keeps: 1 for a square, 0.25 for a 4:1 strip."""
     return min(img.size) / max(img.size)

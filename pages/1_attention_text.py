@@ -90,10 +90,11 @@ def numbers(weights, key, scores=None, context=None):
             st.dataframe(matrix_frame(context, labels, [f"d{i + 1}" for i in range(context.shape[1])]), width="stretch")
 
 
-simplified, trainable, causal_tab, multi = st.tabs(
-    [tr("tab_simplified"), tr("tab_trainable"), tr("tab_causal"), tr("tab_multi")])
+# one variant at a time: only what is on screen is computed into charts
+variant = st.radio(tr("variant"), ["simplified", "trainable", "causal", "multi"], horizontal=True, key="variant",
+                   format_func=lambda v: tr(f"tab_{v}"))
 
-with simplified:
+if variant == "simplified":
     st.markdown(tr("simplified_explain"))
     left, right = st.columns(2)
     with left:
@@ -104,7 +105,7 @@ with simplified:
                      extra={tr("score"): lesson.simplified.scores}, zrange=weight_range, **names), "simplified_weights")
     numbers(lesson.simplified.weights, "simplified_weights", lesson.simplified.scores, lesson.simplified.context)
 
-with trainable:
+elif variant == "trainable":
     st.markdown(tr("trainable_explain"))
     result = lesson.trainable
     left, right = st.columns(2)
@@ -120,7 +121,7 @@ with trainable:
                      hidden=result.mask, **names), "trainable_dropped")
     numbers(result.weights, "trainable_weights", result.masked_scores, result.context)
 
-with causal_tab:
+elif variant == "causal":
     st.markdown(tr("causal_explain"))
     result = lesson.causal
     mask_values = result.mask.float()
@@ -144,7 +145,7 @@ with causal_tab:
         st.markdown(tr("causal_methods_explain"))
     numbers(result.weights, "causal_weights", result.masked_scores, result.context)
 
-with multi:
+else:
     st.markdown(tr("multi_explain_one" if int(d_out) == int(heads) else "multi_explain", heads=int(heads),
                    size=int(d_out) // int(heads)))
     result = lesson.multi_head

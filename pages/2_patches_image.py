@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from gmlp_core.images import UPLOAD_TYPES, ImageError, kept_share, load_image
+from gmlp_core.images import UPLOAD_TYPES, ImageError, kept_share, load_image, preview
 from gmlp_core.inference import predict
 from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
 from gmlp_core.ui.widgets import (cls, current_checkpoint, pct, sample_gallery, sample_label, sample_paths, setup_page,
@@ -46,7 +46,7 @@ pixels = np.asarray(prediction.model_input)
 
 top_left, top_mid, top_right = st.columns([1, 1, 1.2])
 with top_left:
-    st.plotly_chart(image_figure(np.asarray(image), tr("original", w=image.width, h=image.height)),
+    st.plotly_chart(image_figure(np.asarray(preview(image)), tr("original", w=image.width, h=image.height)),
                     width="stretch", key="original")
 with top_mid:
     st.plotly_chart(image_figure(pixels, tr("model_input", size=config.image_size)), width="stretch", key="small")

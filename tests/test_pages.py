@@ -69,13 +69,17 @@ def test_home_shows_the_default_model_card():
 
 
 # ---- Attention
-def test_attention_renders_every_variant_with_defaults():
+def test_attention_renders_every_variant_with_defaults_one_at_a_time():
     at = ok(page("pages/1_attention_text.py"))
-    shown = charts(at)
-    for key in ("simplified_scores", "simplified_weights", "trainable_weights", "causal_mask",
-                "causal_masked_scores", "causal_weights", "causal_renorm", "head_0", "head_1", "head_average"):
-        assert key in shown
+    expected = {"simplified": {"simplified_scores", "simplified_weights"},
+                "trainable": {"trainable_scores", "trainable_weights"},
+                "causal": {"causal_mask", "causal_masked_scores", "causal_weights", "causal_renorm"},
+                "multi": {"head_0", "head_1", "head_average"}}
+    assert set(charts(at)) == expected["simplified"]
     assert len(z(at, "simplified_weights")) == 6
+    for variant, keys in expected.items():
+        at.radio(key="variant").set_value(variant).run()
+        assert set(charts(ok(at))) == keys
     assert "Your  |  journey" in at.code[0].value
 
 
@@ -88,7 +92,7 @@ def test_changing_the_sentence_changes_the_heatmaps():
 
 
 def test_causal_toggle_hides_the_future():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention_text.py", variant="trainable"))
     assert all(v is not None for row in z(at, "trainable_weights") for v in row)
     at.toggle(key="causal").set_value(True).run()
     weights = z(ok(at), "trainable_weights")
@@ -97,7 +101,7 @@ def test_causal_toggle_hides_the_future():
 
 
 def test_causal_tab_shows_both_methods_agree():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention_text.py", variant="causal"))
     by_mask, by_renormalising = z(at, "causal_weights"), z(at, "causal_renorm")
     assert all((a is None and b is None) or a == pytest.approx(b, abs=1e-6)
                for row_a, row_b in zip(by_mask, by_renormalising) for a, b in zip(row_a, row_b))
@@ -107,14 +111,14 @@ def test_causal_tab_shows_both_methods_agree():
 
 
 def test_changing_heads_changes_the_head_maps():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention_text.py", variant="multi"))
     assert {"head_0", "head_1"} <= set(charts(at)) and "head_2" not in charts(at)
     at.selectbox(key="heads").set_value(4).run()
     assert {"head_0", "head_1", "head_2", "head_3"} <= set(charts(ok(at)))
 
 
 def test_head_subset_changes_the_average():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention_text.py", variant="multi"))
     before = z(at, "head_average")
     at.multiselect(key="avg_heads").set_value([1]).run()
     after = z(ok(at), "head_average")
@@ -433,7 +437,7 @@ def test_class_names_uploaded_for_an_uploaded_model_reach_its_top5(monkeypatch, 
 
 
 def test_changing_the_head_count_averages_all_the_new_heads():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention_text.py", variant="multi"))
     at.multiselect(key="avg_heads").set_value([1]).run()
     at.selectbox(key="heads").set_value(4).run()
     assert ok(at).multiselect(key="avg_heads").value == [0, 1, 2, 3]
@@ -441,7 +445,7 @@ def test_changing_the_head_count_averages_all_the_new_heads():
 
 
 def test_one_number_per_head_is_said_in_the_singular():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention_text.py", variant="multi"))
     at.selectbox(key="heads").set_value(4).run()
     assert any("4 heads of 1** number each" in m.value for m in ok(at).markdown)
 
@@ -466,3 +470,19 @@ def test_a_wide_photo_says_how_much_of_it_the_model_sees(monkeypatch):
     at = ok(page("pages/2_patches_image.py"))
     at.radio(key="image_source").set_value("upload").run()
     assert any("25%" in w.value for w in ok(at).warning)
+
+
+def test_a_large_photo_is_previewed_downscaled_not_pixel_by_pixel(monkeypatch):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (10, 120, 40)).save(buffer, "PNG")
+    fake = SimpleNamespace(getvalue=lambda: buffer.getvalue(), name="big.png")
+    monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
+    at = ok(page("pages/2_patches_image.py"))
+    at.radio(key="image_source").set_value("upload").run()
+    original = charts(ok(at))["original"]
+    assert "3000×2000" in original["layout"]["title"]["text"]
+    assert len(original["data"][0]["z"]) <= 512 and len(original["data"][0]["z"][0]) <= 512

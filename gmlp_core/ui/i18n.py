@@ -155,6 +155,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "scale": {"en": "Divide scores by √d_k", "vi": "Chia điểm số cho √d_k"},
     "causal_toggle": {"en": "Causal (hide future tokens)", "vi": "Nhân quả (che token tương lai)"},
     "dropout": {"en": "Dropout on weights (p)", "vi": "Dropout trên trọng số (p)"},
+    "variant": {"en": "Self-attention, step by step", "vi": "Self-attention, từng bước"},
     "tab_simplified": {"en": "1 · Simplified", "vi": "1 · Đơn giản"},
     "tab_trainable": {"en": "2 · Trainable Wq, Wk, Wv", "vi": "2 · Thêm ma trận học được Wq, Wk, Wv"},
     "tab_causal": {"en": "3 · Causal", "vi": "3 · Nhân quả"},

@@ -17,7 +17,7 @@ from .i18n import LANGUAGES
 from .widgets import SAMPLE_DIR, tr
 
 PERSISTENT = (  # widget keys whose values should survive a visit to another page
-    "sentence", "embedding_source", "embedding_dim", "d_out", "heads", "seed", "scale", "causal", "dropout",
+    "sentence", "variant", "embedding_source", "embedding_dim", "d_out", "heads", "seed", "scale", "causal", "dropout",
     "shared_scale", "avg_heads", "image_source", "sample", "layer", "w_heads", "w_shared", "snapshot",
     "w_image_source", "w_sample", "query", "lm_text", "lm_view", "lm_attention_layer", "lm_attention_heads",
     "lm_gmlp_layer", "lm_gmlp_heads", "lm_amlp_layer", "lm_amlp_heads", "lm_temperature", "lm_top_k", "lm_seed",
@@ -58,6 +58,7 @@ URL_STATE: dict[str, tuple[str, Callable, Callable]] = {
     "lang": ("lang", str, _choice(tuple(LANGUAGES))),
     "checkpoint": ("checkpoint", str, str),
     "sentence": ("sentence", str, str),
+    "variant": ("variant", str, _choice(("simplified", "trainable", "causal", "multi"))),
     "causal": ("causal", lambda v: str(int(v)), _flag),
     "heads": ("heads", str, _integer(1, 64)),
     "d_out": ("d_out", str, _integer(1, 64)),
