@@ -53,7 +53,11 @@ def streamlit_server():
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # open websockets can hold a graceful stop
+            server.kill()
+            server.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +146,41 @@ def test_no_request_leaves_the_machine(app_url, browser_page):
         expect(page.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
     page.wait_for_timeout(1500)
     assert outside == []
+
+
+def test_a_shared_link_opens_the_same_view_in_a_fresh_browser(app_url, browser_page):
+    context = browser_page.context.browser.new_context(viewport={"width": 1024, "height": 768})
+    fresh = context.new_page()
+    fresh.goto(f"{app_url}/attention?lang=vi&sentence=Hello%20class%20of%2030&causal=1")
+    expect(fresh.get_by_role("heading", name="Attention (văn bản)")).to_be_visible(timeout=60_000)
+    expect(fresh.get_by_label("Câu", exact=True)).to_have_value("Hello class of 30", timeout=30_000)
+    tokens = fresh.get_by_test_id("stMain").get_by_test_id("stCode").first
+    expect(tokens).to_contain_text("Hello  |  class  |  of  |  30")
+    context.close()
+
+
+def test_typed_text_survives_a_visit_to_another_page(app_url, browser_page):
+    page = browser_page
+    page.goto(f"{app_url}/attention")
+    sentence = page.get_by_label("Sentence", exact=True)
+    expect(sentence).to_be_visible(timeout=60_000)
+    sentence.fill("Teachers open tools that remember")
+    sentence.press("Enter")
+    tokens = page.get_by_test_id("stMain").get_by_test_id("stCode").first
+    expect(tokens).to_contain_text("Teachers  |  open", timeout=30_000)
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_text("Patches & predictions (image)").click()
+    expect(page.get_by_role("heading", name="Patches & predictions (image)")).to_be_visible(timeout=30_000)
+    nav.get_by_text("Attention (text)").click()
+    expect(page.get_by_label("Sentence", exact=True)).to_have_value("Teachers open tools that remember",
+                                                                    timeout=30_000)
+    assert "sentence=Teachers" in page.url
+
+
+def test_the_image_page_speaks_vietnamese_class_names(app_url, browser_page):
+    page = browser_page
+    page.goto(f"{app_url}/patches?lang=vi&sample=ship_0002")
+    metric = page.get_by_test_id("stMetricValue")
+    expect(metric).to_be_visible(timeout=60_000)
+    vietnamese = {"máy bay", "ô tô", "chim", "mèo", "hươu", "chó", "ếch", "ngựa", "tàu thuỷ", "xe tải"}
+    assert metric.inner_text().strip() in vietnamese
