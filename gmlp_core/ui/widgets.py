@@ -164,6 +164,7 @@ def class_names_uploader() -> None:
 def checkpoint_selector() -> None:
     """The sidebar's choice among the vision checkpoints in checkpoints/ (default s16) and this session's
     upload, kept in st.session_state['checkpoint'] for every page."""
+    selector = st.sidebar.container()  # drawn above the uploaders, filled after them: a new upload is chosen at once
     checkpoint_uploader()
     class_names_uploader()
     names = [p.name for p in vision_checkpoints()] + [UPLOADED] * ("uploaded_checkpoint" in st.session_state)
@@ -175,7 +176,7 @@ def checkpoint_selector() -> None:
               for name in names if name != UPLOADED}
     if UPLOADED in names:
         labels[UPLOADED] = tr("uploaded_label", name=st.session_state["uploaded_checkpoint"][1].path)
-    st.sidebar.selectbox(tr("checkpoint"), names, key="checkpoint_widget", format_func=labels.get,
+    selector.selectbox(tr("checkpoint"), names, key="checkpoint_widget", format_func=labels.get,
                          on_change=lambda: st.session_state.update(checkpoint=st.session_state["checkpoint_widget"]))
     st.session_state["checkpoint"] = st.session_state["checkpoint_widget"]
 
