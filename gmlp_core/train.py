@@ -13,6 +13,7 @@ import sys
 
 from .data import TRIVIAL_AUGMENT_GROUP, DataError
 from .models import PRESETS
+from .training.setup import add_run_arguments
 from .training.vision import DATASET_NAMES, TrainSettings, train
 
 
@@ -39,17 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--trivial-augment", action="store_true",
                         help="torchvision's TrivialAugmentWide before crop and flip "
                              f"(one op per group of {TRIVIAL_AUGMENT_GROUP} images)")
-    parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
-                        help="auto: bf16 autocast on CUDA, fp32 on CPU; bf16 on a CPU with native bf16 is ~1.7x faster")
     parser.add_argument("--val-size", type=int, default=defaults.val_size)
     parser.add_argument("--limit-per-class", type=int, default=None, help="use only N train images per class")
     parser.add_argument("--skip-test", action="store_true", help="do not evaluate ROOT/test at the end")
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--resume", default=None, help="a PATH.state.pt written by an earlier run")
     parser.add_argument("--stop-after-epoch", type=int, default=None,
                         help="stop after this epoch, leaving a state to --resume from (split a long run)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_run_arguments(parser, defaults.seed)
     return parser
 
 

@@ -12,6 +12,7 @@ import sys
 
 from .data import DataError
 from .training.lm import LMSettings, train_lm
+from .training.setup import add_run_arguments
 
 ARCHS = {"attention": "attention-lm", "gmlp": "gmlp-lm", "amlp": "amlp-lm"}
 
@@ -24,8 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data", required=True, help="a UTF-8 text file (../shared/datasets/tinyshakespeare/input.txt)")
     parser.add_argument("--out", required=True, help="checkpoint to write (.safetensors)")
     budget = parser.add_mutually_exclusive_group(required=True)
-    budget.add_argument("--minutes", type=float, help="train for this much wall time (the step count is fixed "
-                                                      "after a short calibration and recorded)")
+    budget.add_argument("--minutes", type=float, help="train for this much wall time (the cosine runs over the "
+                                                      "elapsed share of it; the steps reached are recorded)")
     budget.add_argument("--steps", type=int, help="train for exactly this many steps (deterministic on a CPU)")
     parser.add_argument("--preset", default=None, help="a models.LM_PRESETS name (default: the arch's own)")
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
@@ -35,14 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--eval-every", type=int, default=defaults.eval_every)
     parser.add_argument("--eval-windows", type=int, default=defaults.eval_windows)
     parser.add_argument("--final-eval-windows", type=int, default=defaults.final_eval_windows)
-    parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"],
-                        help="auto: bf16 autocast on CUDA, fp32 on CPU; bf16 on this project's CPU is 1.4-2x faster")
-    parser.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
-    parser.add_argument("--seed", type=int, default=defaults.seed)
-    parser.add_argument("--resume", default=None, help="a PATH.state.pt written by an earlier run")
     parser.add_argument("--stop-after-steps", type=int, default=None,
                         help="stop after this step, leaving a state to --resume from")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_run_arguments(parser, defaults.seed)
     return parser
 
 

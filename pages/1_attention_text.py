@@ -8,7 +8,7 @@ from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKEN
                             embeddings_from_table, table_rows, tokenize)
 from gmlp_core.ui.plots import heatmap, value_range
 from gmlp_core.ui.tables import matrix_csv, matrix_frame
-from gmlp_core.ui.widgets import grid, setup_page, tr
+from gmlp_core.ui.widgets import example_picker, grid, setup_page, tr
 
 DEFAULTS = LessonSettings()
 
@@ -18,10 +18,7 @@ st.caption(tr("attention_intro"))
 # ---- input: sentence and embeddings
 if "sentence" not in st.session_state:  # a Vietnamese class starts from a Vietnamese sentence
     st.session_state["sentence"] = EXAMPLE_SENTENCES[2 if st.session_state.get("lang") == "vi" else 0]
-example = st.pills(tr("examples"), EXAMPLE_SENTENCES, key="example_pick")
-if example and st.session_state.get("_last_example") != example:
-    st.session_state["sentence"] = example
-st.session_state["_last_example"] = example
+example_picker(EXAMPLE_SENTENCES, "sentence", "example_pick")
 
 with st.sidebar:  # the input settings live beside the other controls, so the first screen holds a chart
     source = st.radio(tr("embedding_source"), ["seed", "table"], key="embedding_source",

@@ -7,7 +7,7 @@ from gmlp_core.models import head_average
 from gmlp_core.text import EXAMPLE_PROMPTS
 from gmlp_core.ui import lm_cache
 from gmlp_core.ui.plots import heatmap, loss_curves_figure, surprise_figure, value_range
-from gmlp_core.ui.widgets import grid, language_models, literal, setup_page, snapshot_text, tr
+from gmlp_core.ui.widgets import example_picker, grid, language_models, literal, setup_page, snapshot_text, tr
 
 setup_page("lm_title")
 st.caption(tr("lm_intro"))
@@ -22,10 +22,7 @@ files = {key: (str(path), path.stat().st_mtime) for key, (_, _, path) in models.
 prompts = EXAMPLE_PROMPTS["vi"] + EXAMPLE_PROMPTS["en"] if st.session_state.get("lang") == "vi" \
     else EXAMPLE_PROMPTS["en"] + EXAMPLE_PROMPTS["vi"]
 st.session_state.setdefault("lm_text", EXAMPLE_PROMPTS["en"][0])
-example = st.pills(tr("examples"), prompts, key="lm_example", format_func=lambda p: p.replace("\n", " ↵ "))
-if example and st.session_state.get("_lm_last_example") != example:
-    st.session_state["lm_text"] = example
-st.session_state["_lm_last_example"] = example
+example_picker(prompts, "lm_text", "lm_example", format_func=lambda p: p.replace("\n", " ↵ "))
 text = st.text_area(tr("lm_text"), key="lm_text", max_chars=2000, height=80)
 if not text:
     st.info(tr("lm_need_text"))

@@ -1,4 +1,5 @@
 import base64
+import io
 import json
 from types import SimpleNamespace
 
@@ -6,6 +7,7 @@ import numpy as np
 import pytest
 import streamlit as st
 import torch
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from gmlp_core.checkpoints import load_checkpoint
@@ -181,11 +183,22 @@ def test_clicking_a_gallery_thumbnail_picks_that_sample():
     assert at.button(key="sample_pick_airplane_0000").proto.type != "primary"
 
 
-def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
-    fake = SimpleNamespace(getvalue=lambda: b"definitely not a picture", name="notes.png")
+def picture_uploaded(monkeypatch, data: bytes, name: str) -> AppTest:
+    """The Patches page after uploading `data` as the picture."""
+    fake = SimpleNamespace(getvalue=lambda: data, name=name)
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
     at = ok(page("pages/2_patches_image.py"))
-    at.radio(key="image_source").set_value("upload").run()
+    return at.radio(key="image_source").set_value("upload").run()
+
+
+def png(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
+    at = picture_uploaded(monkeypatch, b"definitely not a picture", "notes.png")
     errors = [e.value for e in ok(at).error]
     assert any("not an image" in e for e in errors)
     at.radio(key="image_source").set_value("sample").run()
@@ -327,8 +340,6 @@ def upload_in_sidebar(monkeypatch, data: bytes, name: str, class_names: bytes | 
 @pytest.fixture(scope="module")
 def timm_imagenet_file(tmp_path_factory) -> bytes:
     """A 224-px, 196-token, 1000-class gMLP in timm's layout, random weights, as torch.save writes it."""
-    import io
-
     from timm.layers import GatedMlp
     from timm.models.mlp_mixer import MlpMixer, SpatialGatingBlock
 
@@ -365,7 +376,6 @@ def test_a_truncated_upload_is_named_and_the_app_keeps_its_checkpoint(monkeypatc
 
 
 def test_a_hostile_pickle_upload_is_refused_and_never_runs(monkeypatch, tmp_path):
-    import io
     import os
 
     marker = tmp_path / "ran"
@@ -425,7 +435,7 @@ def test_vietnamese_reaches_class_names_numbers_and_snapshot_labels():
 def test_class_names_uploaded_for_an_uploaded_model_reach_its_top5(monkeypatch, tmp_path):
     from g_mlp_pytorch import gMLPVision
 
-    buffer = __import__("io").BytesIO()
+    buffer = io.BytesIO()
     torch.save(gMLPVision(image_size=32, patch_size=8, num_classes=3, dim=16, depth=1).state_dict(), buffer)
     upload_in_sidebar(monkeypatch, buffer.getvalue(), "lucidrains.pt", class_names="tortoise\nhare\n<b>owl</b>\n".encode())
     at = ok(page("app.py", checkpoint=None))
@@ -459,30 +469,12 @@ def test_the_average_w_keeps_one_colour_scale_on_the_whole_page():
 
 
 def test_a_wide_photo_says_how_much_of_it_the_model_sees(monkeypatch):
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 100), (200, 30, 30)).save(buffer, "PNG")
-    fake = SimpleNamespace(getvalue=lambda: buffer.getvalue(), name="strip.png")
-    monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
-    at = ok(page("pages/2_patches_image.py"))
-    at.radio(key="image_source").set_value("upload").run()
+    at = picture_uploaded(monkeypatch, png(400, 100), "strip.png")
     assert any("25%" in w.value for w in ok(at).warning)
 
 
 def test_a_large_photo_is_previewed_downscaled_not_pixel_by_pixel(monkeypatch):
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (3000, 2000), (10, 120, 40)).save(buffer, "PNG")
-    fake = SimpleNamespace(getvalue=lambda: buffer.getvalue(), name="big.png")
-    monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
-    at = ok(page("pages/2_patches_image.py"))
-    at.radio(key="image_source").set_value("upload").run()
+    at = picture_uploaded(monkeypatch, png(3000, 2000), "big.png")
     original = charts(ok(at))["original"]
     assert "3000×2000" in original["layout"]["title"]["text"]
     assert len(original["data"][0]["z"]) <= 512 and len(original["data"][0]["z"][0]) <= 512

@@ -21,8 +21,7 @@ def reading(path: str, modified: float, text: str):
 @st.cache_data(show_spinner=False, max_entries=256)
 def attention(path: str, modified: float, text: str) -> torch.Tensor:
     """(layers, heads, n, n) for the typed text (n = kept characters)."""
-    model, info = cached_checkpoint(path, modified)
-    return attention_maps(model, reading(path, modified, text).ids)
+    return attention_maps(cached_checkpoint(path, modified)[0], reading(path, modified, text).ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -36,7 +35,7 @@ def full_w_figure(path: str, modified: float, layer: int, heads: tuple[int, ...]
                   col_title: str, snapshot: int | None = None) -> go.Figure:
     """The whole block x block W of one layer, averaged over heads (at a training snapshot, or as trained):
     the same for every text, so built once per choice and shared (never modified by the pages)."""
-    model, info = cached_checkpoint(path, modified)
+    info = cached_checkpoint(path, modified)[1]
     weights = causal_w(path, modified)[layer] if snapshot is None else info.snapshots[snapshot, layer]
     positions = [str(i) for i in range(weights.shape[-1])]
     return heatmap(head_average(weights, list(heads) or None), positions, positions, value_name="W", signed=True,

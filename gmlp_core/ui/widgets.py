@@ -76,6 +76,16 @@ def grid(items, per_row: int, gap: str = "small"):
         yield from zip(items[start:start + per_row], st.columns(per_row, gap=gap))
 
 
+def example_picker(examples, target_key: str, pick_key: str, format_func=str) -> None:
+    """Example pills that write the picked example into the text widget `target_key`, once per pick,
+    so the learner can then edit it (picking the same pill again does not undo the edit)."""
+    example = st.pills(tr("examples"), examples, key=pick_key, format_func=format_func)
+    last_key = f"_{pick_key}_last"
+    if example and st.session_state.get(last_key) != example:
+        st.session_state[target_key] = example
+    st.session_state[last_key] = example
+
+
 # ---- the shared sidebar (drawn by app.py before the page runs)
 def language_selector() -> None:
     codes = list(LANGUAGES)
@@ -125,22 +135,26 @@ def checkpoint_uploader() -> None:
     upload = st.sidebar.file_uploader(tr("upload_checkpoint", mb=MAX_UPLOAD_BYTES // 2 ** 20),
                                       type=[s.lstrip(".") for s in CHECKPOINT_SUFFIXES], key="checkpoint_upload",
                                       help=tr("upload_checkpoint_help", mb=MAX_UPLOAD_BYTES // 2 ** 20))
-    if upload is None or st.session_state.get("uploaded_id") == upload.file_id:
-        if st.session_state.get("upload_error") and upload is not None:
-            st.sidebar.error(tr("checkpoint_error", error=st.session_state["upload_error"]))
+    if upload is None:
         return
-    st.session_state["uploaded_id"] = upload.file_id
-    st.session_state.pop("upload_error", None)
+    if st.session_state.get("uploaded_id") != upload.file_id:  # a new file: load it once
+        st.session_state["uploaded_id"] = upload.file_id
+        st.session_state["upload_error"] = _load_upload(upload)
+    if st.session_state["upload_error"]:
+        st.sidebar.error(tr("checkpoint_error", error=st.session_state["upload_error"]))
+
+
+def _load_upload(upload) -> str | None:
+    """Load an uploaded vision checkpoint into this session and choose it -> None, or the loader's error."""
     try:
         model, info = load_uploaded(upload.getvalue(), upload.name)
         if info.arch != VISION:
             raise CheckpointError(f"{upload.name}: a {info.arch} model; the image pages need a vision gMLP")
     except CheckpointError as err:
-        st.session_state["upload_error"] = str(err)
-        st.sidebar.error(tr("checkpoint_error", error=str(err)))
-        return
+        return str(err)
     st.session_state["uploaded_checkpoint"] = (model, info)
     st.session_state["checkpoint"] = UPLOADED
+    return None
 
 
 def class_names_uploader() -> None:
