@@ -55,7 +55,17 @@ def topk_accuracy(logits: torch.Tensor, labels: torch.Tensor, max_k: int = 5) ->
 
 @torch.inference_mode()
 def predict_logits(model, data: ImageSet, mean, std, batch_size: int = 500, tta_flip: bool = False) -> torch.Tensor:
-    """(N, classes) logits for uint8 images; tta_flip averages with the mirrored image."""
+    """(N, classes) logits for uint8 images, in eval mode (restored after); tta_flip averages with the
+    mirrored image."""
+    was_training = model.training
+    model.eval()
+    try:
+        return _predict_logits(model, data, mean, std, batch_size, tta_flip)
+    finally:
+        model.train(was_training)
+
+
+def _predict_logits(model, data: ImageSet, mean, std, batch_size: int, tta_flip: bool) -> torch.Tensor:
     device = next(model.parameters()).device
     chunks = []
     for start in range(0, len(data), batch_size):

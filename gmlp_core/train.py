@@ -40,6 +40,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--trivial-augment", action="store_true",
                         help="torchvision's TrivialAugmentWide before crop and flip "
                              f"(one op per group of {TRIVIAL_AUGMENT_GROUP} images)")
+    parser.add_argument("--ema", type=float, default=defaults.ema,
+                        help="keep an exponential moving average of the weights with this decay (e.g. 0.999) "
+                             "and evaluate, snapshot and save it; 0 = off")
     parser.add_argument("--val-size", type=int, default=defaults.val_size)
     parser.add_argument("--limit-per-class", type=int, default=None, help="use only N train images per class")
     parser.add_argument("--skip-test", action="store_true", help="do not evaluate ROOT/test at the end")

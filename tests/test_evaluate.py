@@ -51,3 +51,16 @@ def test_evaluate_reports_a_missing_directory(tiny_checkpoint_and_split, tmp_pat
     path, _ = tiny_checkpoint_and_split
     assert evaluate_main(["--checkpoint", str(path), "--data-dir", str(tmp_path / "nowhere")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_model_left_in_training_mode_is_evaluated_without_drop_path():
+    from gmlp_core.data import ImageSet
+    from gmlp_core.evaluate import predict_logits
+    model = GMLPVision(preset("tiny").replace(drop_path=0.5))
+    images = ImageSet(torch.randint(0, 256, (8, 3, 32, 32), dtype=torch.uint8), torch.arange(8) % 10,
+                      tuple(f"c{i}" for i in range(10)))
+    model.eval()
+    expected = predict_logits(model, images, (0.5,) * 3, (0.5,) * 3)
+    model.train()
+    assert torch.allclose(predict_logits(model, images, (0.5,) * 3, (0.5,) * 3), expected)
+    assert model.training  # the caller's mode is restored

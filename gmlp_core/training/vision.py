@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from ..checkpoints import save_checkpoint, snapshot
 from ..data import (CIFAR10_MEAN, CIFAR10_STD, TRIVIAL_AUGMENT_GROUP, BatchMixer, GroupTrivialAugment, ImageSet,
@@ -46,6 +47,12 @@ class TrainSettings:
     trivial_augment: bool = False  # TrivialAugmentWide, one op per group of TRIVIAL_AUGMENT_GROUP images
     val_size: int = 5000
     seed: int = 0
+    ema: float = 0.0  # decay of an exponential moving average of the weights; 0 = off
+
+
+def ema_of(model: torch.nn.Module, decay: float) -> AveragedModel | None:
+    """torch's AveragedModel keeping an EMA of model's weights, or None when decay is 0."""
+    return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=True) if decay else None
 
 
 def augmentation_text(settings: TrainSettings) -> str:
@@ -93,6 +100,12 @@ class EpochRunner:
         num_classes = self.model.config.num_classes
         self.mixer = BatchMixer(num_classes, self.settings.mixup, self.settings.cutmix, self.settings.mix_prob)
         self.policy = GroupTrivialAugment() if self.settings.trivial_augment else None
+        self.ema = ema_of(self.model, self.settings.ema)
+
+    @property
+    def final_model(self) -> GMLPVision:
+        """The model that is evaluated, snapshotted and saved: the EMA when there is one."""
+        return self.ema.module if self.ema is not None else self.model
 
     def train_epoch(self, epoch: int, progress: Progress, done_before: int) -> dict:
         """One pass over the training split -> {train_loss, train_top1, lr}."""
@@ -113,6 +126,8 @@ class EpochRunner:
                 logits = self.net(x)
                 loss = F.cross_entropy(logits.float(), target, label_smoothing=s.label_smoothing)
             update(self.model, self.optimizer, loss, lr)
+            if self.ema is not None:
+                self.ema.update_parameters(self.model)
             loss_sum += loss.detach() * len(y)
             correct += float(topk_correct(logits.detach().float(), y, 1)[0])
             seen += len(y)
@@ -121,18 +136,22 @@ class EpochRunner:
         return {"train_loss": float(loss_sum) / max(seen, 1), "train_top1": correct / max(seen, 1), "lr": lr}
 
     def end_epoch(self, epoch: int, record: dict, wall_s: float, out: Path) -> dict:
-        """Validation top-k, a W snapshot, the history entry, and the resume state on disk."""
+        """Validation top-k (and the raw weights' top-1 beside an EMA), a W snapshot, the history entry,
+        and the resume state on disk."""
         self.model.eval()
         record = {"epoch": epoch + 1, **record, "wall_s": wall_s}
         if len(self.val_set):
-            record.update(topk_record(evaluate(self.model, self.val_set, self.mean, self.std).topk, "val_top"))
-        self.snapshots.append(snapshot(self.model))
+            record.update(topk_record(evaluate(self.final_model, self.val_set, self.mean, self.std).topk, "val_top"))
+            if self.ema is not None:
+                record["val_top1_raw"] = evaluate(self.model, self.val_set, self.mean, self.std).topk[0]
+        self.snapshots.append(snapshot(self.final_model))
         self.history.append(record)
         if self.run.main:
             print(f"epoch {epoch + 1}: " + ", ".join(f"{k} {v:.4f}" for k, v in record.items() if k != "epoch"),
                   file=sys.stderr)
+            extra = {"ema": self.ema.state_dict()} if self.ema is not None else {}
             save_state(out, self.model, self.optimizer, snapshots=self.snapshots, history=self.history,
-                       epoch=epoch + 1, wall_s=wall_s)
+                       epoch=epoch + 1, wall_s=wall_s, **extra)
         return record
 
 
@@ -156,7 +175,7 @@ def settings_from(args) -> TrainSettings:
                          weight_decay=args.weight_decay, warmup_epochs=args.warmup_epochs,
                          label_smoothing=args.label_smoothing, mixup=args.mixup, cutmix=args.cutmix,
                          mix_prob=args.mix_prob, trivial_augment=args.trivial_augment,
-                         val_size=args.val_size, seed=args.seed)
+                         val_size=args.val_size, seed=args.seed, ema=args.ema)
 
 
 def prepare(args, run: Run, settings: TrainSettings) -> tuple[EpochRunner, ImageSet, ImageSet | None, int, float]:
@@ -172,6 +191,8 @@ def prepare(args, run: Run, settings: TrainSettings) -> tuple[EpochRunner, Image
     if args.resume:
         progress = load_state(args.resume, model, optimizer)
         runner.snapshots, runner.history = list(progress["snapshots"]), progress["history"]
+        if runner.ema is not None:
+            runner.ema.load_state_dict(progress["ema"])
         start_epoch, wall_before = int(progress["epoch"]), float(progress["wall_s"])
         if run.main:
             print(f"resumed from {args.resume} after epoch {start_epoch}", file=sys.stderr)
@@ -188,7 +209,7 @@ def train(args) -> Path | None:
 def _train(args, run: Run, settings: TrainSettings) -> Path | None:
     out = Path(args.out)
     runner, all_train, test, start_epoch, wall_before = prepare(args, run, settings)
-    model = runner.model
+    model = runner.final_model
     if run.main:
         print(f"{args.preset}: {count_parameters(model):,} parameters, {model.config.num_patches} patches, "
               f"{model.config.heads} heads; {len(runner.train_set)} train / {len(runner.val_set)} val images "

@@ -37,10 +37,22 @@ def test_loss_falls_and_checkpoint_records_everything(data_root, tmp_path):
     assert not torch.equal(info.snapshots[0], info.snapshots[-1])
 
 
+def test_s64_trains_on_tiny_data_with_a_snapshot_for_every_epoch(data_root, tmp_path):
+    out = tmp_path / "s64.safetensors"
+    args = [*COMMON, "--preset", "s64", "--data-dir", str(data_root), "--out", str(out), "--epochs", "2",
+            "--skip-test", "--limit-per-class", "10", "--val-size", "20", "--batch-size", "20", "--precision", "bf16"]
+    assert train_main(args) == 0
+    model, info = load_checkpoint(out)
+    assert info.config.num_patches == 64 and info.meta["preset"] == "s64"
+    assert info.snapshots.shape == (3, 8, 4, 64, 64)  # init + one per epoch
+    assert info.snapshot_labels == ["init", "epoch 1", "epoch 2"]
+    assert not torch.equal(info.snapshots[1], info.snapshots[2])
+
+
 def test_resume_continues_from_the_saved_epoch_and_matches_an_uninterrupted_run(data_root, tmp_path):
     straight, split = tmp_path / "straight.safetensors", tmp_path / "split.safetensors"
     args = [*COMMON, "--data-dir", str(data_root), "--epochs", "2", "--skip-test",
-            "--mixup", "0.8", "--cutmix", "1.0", "--mix-prob", "0.5", "--trivial-augment"]
+            "--mixup", "0.8", "--cutmix", "1.0", "--mix-prob", "0.5", "--trivial-augment", "--ema", "0.9"]
     assert train_main([*args, "--out", str(straight)]) == 0
     assert train_main([*args, "--out", str(split), "--stop-after-epoch", "1"]) == 0
     assert not split.exists()
@@ -51,6 +63,21 @@ def test_resume_continues_from_the_saved_epoch_and_matches_an_uninterrupted_run(
     assert [r["epoch"] for r in meta["history"]] == [1, 2]
     a, b = load_file(straight), load_file(split)
     assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_ema_weights_are_evaluated_and_saved_beside_the_raw_top1(data_root, tmp_path):
+    out = tmp_path / "ema.safetensors"
+    assert train_main([*COMMON, "--data-dir", str(data_root), "--out", str(out), "--epochs", "2", "--skip-test",
+                       "--ema", "0.5"]) == 0
+    _, meta = read_metadata(out)
+    assert meta["training"]["ema"] == 0.5
+    assert all(0.0 <= r["val_top1_raw"] <= 1.0 for r in meta["history"])
+    state = torch.load(f"{out}.state.pt", weights_only=True)
+    saved = load_file(out)
+    ema = {k.removeprefix("module."): v for k, v in state["ema"].items() if k.startswith("module.")}
+    name = "head.weight"
+    assert torch.equal(saved[name].float(), ema[name].float())
+    assert not torch.equal(saved[name].float(), state["model"][name].float())
 
 
 def test_two_process_gloo_ddp_run(data_root, tmp_path):
