@@ -6,10 +6,11 @@ import streamlit as st
 from gmlp_core.images import load_image
 from gmlp_core.inference import prepare, token_attention, token_labels
 from gmlp_core.models import head_average, spatial_weights
-from gmlp_core.ui.plots import heatmap, row_on_grid_figure, value_range
-from gmlp_core.ui.tables import heads_csv, matrix_csv, npy_bytes
-from gmlp_core.ui.widgets import (current_checkpoint, current_image, grid, sample_gallery, sample_label, sample_paths,
-                                  setup_page, snapshot_text, tr)
+from gmlp_core.spatial import offset_kernel
+from gmlp_core.ui.plots import heatmap, kernel_figure, row_on_grid_figure, value_range
+from gmlp_core.ui.tables import grid_structure_frame, heads_csv, matrix_csv, npy_bytes
+from gmlp_core.ui.widgets import (current_checkpoint, current_image, grid, pct, sample_gallery, sample_label,
+                                  sample_paths, setup_page, snapshot_text, structure_columns, tr)
 
 setup_page("w_title")
 st.caption(tr("w_intro"))
@@ -56,6 +57,23 @@ with right:
                        "application/octet-stream", key="dl_avg_npy")
     st.download_button(tr("download_heads_npy"), npy_bytes(layer_w), f"W_layer{layer}_heads.npy",
                        "application/octet-stream", key="dl_heads_npy")
+
+# ---- W as a kernel on the patch grid: is it local, a shift, symmetric?
+st.subheader(tr("w_kernel_title", layer=layer))
+kernels = offset_kernel(layer_w, config.grid_size)  # (heads, 2g-1, 2g-1)
+average_kernel = offset_kernel(average, config.grid_size)
+kernel_range = value_range(kernels, average_kernel, signed=True) if shared else None
+kernel_views = [(tr("head_n", n=h), kernels[h]) for h in range(config.heads)] + \
+    [(tr("average_short"), average_kernel)]
+for (title, kernel), col in grid(kernel_views, min(len(kernel_views), 5)):
+    with col:
+        st.plotly_chart(kernel_figure(kernel, title=title, value_name=tr("mean_w"), row_title=tr("rows_down"),
+                                      col_title=tr("columns_right"), zrange=kernel_range, height=240),
+                        width="stretch", key=f"kernel_{title}")
+st.caption(tr("w_kernel_explain"))
+structure_views = [(tr("head_n", n=h), layer_w[h]) for h in range(config.heads)] + \
+    [(tr("average_of", heads=", ".join(map(str, chosen))), average)]
+st.dataframe(grid_structure_frame(structure_views, config.grid_size, structure_columns(), pct), width="stretch")
 
 # ---- W during training
 st.subheader(tr("w_training"))

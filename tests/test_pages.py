@@ -250,6 +250,18 @@ def test_query_patch_picks_the_row_laid_on_the_grid():
     assert charts(ok(at))["row_Average"]["data"][1]["z"] != before
 
 
+def test_w_page_shows_each_heads_kernel_and_its_figures():
+    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    shown = charts(at)
+    assert {"kernel_Head 0", "kernel_Head 1", "kernel_Average"} <= set(shown)
+    assert np.asarray(shown["kernel_Head 0"]["data"][0]["z"], dtype=float).shape == (7, 7)  # 4x4 grid
+    table = at.dataframe[0].value
+    assert list(table.index) == ["Head 0", "Head 1", "Average of heads 0, 1"]
+    assert table["same, if rows were flat"].tolist() == ["39.1%"] * 3  # 100 of 256 pairs on a 4x4 grid
+    at.multiselect(key="w_heads").set_value([0]).run()
+    assert z(ok(at), "kernel_Average") == z(at, "kernel_Head 0")
+
+
 def test_w_page_with_the_default_s16_checkpoint():
     at = ok(page("pages/3_spatial_w_gmlp.py", checkpoint=None))
     shown = charts(at)

@@ -256,6 +256,31 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "download_heads_csv": {"en": "W of every head as CSV", "vi": "W của mọi head (CSV)"},
     "download_avg_npy": {"en": "Average W as .npy", "vi": "W trung bình (.npy)"},
     "download_heads_npy": {"en": "W of every head as .npy", "vi": "W của mọi head (.npy)"},
+    "w_kernel_title": {"en": "W of layer {layer} as a kernel on the patch grid",
+                       "vi": "W của tầng {layer} như một nhân tích chập trên lưới patch"},
+    "mean_w": {"en": "mean W", "vi": "W trung bình"},
+    "rows_down": {"en": "rows down", "vi": "số hàng xuống"},
+    "columns_right": {"en": "columns right", "vi": "số cột sang phải"},
+    "w_kernel_explain": {"en": "Each cell averages W over every pair of patches that lie that many rows down and "
+                               "columns right of each other; the boxed centre is the patch itself. A bright spot "
+                               "next to the centre means the head reads that neighbour wherever the patch is, "
+                               "like a convolution. The table: the share of each row's |W| on the 3×3 patches around "
+                               "the query patch (beside what flat rows would give), the offset read most, how much "
+                               "of W one such kernel reproduces (100 % = exactly a convolution), and how symmetric "
+                               "the kernel is (+1 = a symmetric blur, below 0 = it reads one way).",
+                         "vi": "Mỗi ô là trung bình của W trên mọi cặp patch cách nhau đúng bấy nhiêu hàng xuống "
+                               "và cột sang phải; ô giữa có viền là chính patch đó. Một điểm đậm cạnh ô giữa nghĩa "
+                               "là head đọc patch láng giềng đó ở mọi vị trí, giống một phép tích chập. Bảng dưới: "
+                               "tỉ lệ |W| của mỗi hàng nằm trên 3×3 patch quanh patch truy vấn (bên cạnh giá trị khi "
+                               "hàng phẳng), độ lệch được đọc nhiều nhất, phần của W mà một nhân như vậy tái tạo được "
+                               "(100 % = đúng là một phép tích chập), và độ đối xứng của nhân (+1 = làm mờ đối xứng, "
+                               "dưới 0 = đọc lệch về một phía)."},
+    "structure_near": {"en": "weight within one patch (3×3)", "vi": "trọng số trong vùng 3×3"},
+    "structure_baseline": {"en": "same, if rows were flat", "vi": "như trên, nếu hàng phẳng"},
+    "structure_self_share": {"en": "on the patch itself", "vi": "trên chính patch đó"},
+    "structure_peak": {"en": "strongest offset (down, right)", "vi": "độ lệch mạnh nhất (xuống, phải)"},
+    "structure_explained": {"en": "explained by one kernel", "vi": "phần một nhân giải thích được"},
+    "structure_symmetry": {"en": "kernel symmetry (−1…1)", "vi": "độ đối xứng của nhân (−1…1)"},
     "w_training": {"en": "How W formed during training", "vi": "W hình thành thế nào khi huấn luyện"},
     "no_snapshots": {"en": "This checkpoint carries no W snapshots from its training.",
                      "vi": "Checkpoint này không lưu ảnh chụp W trong quá trình huấn luyện."},

@@ -192,6 +192,21 @@ def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: i
     return figure
 
 
+def kernel_figure(kernel, *, title: str = "", value_name: str = "mean W", row_title: str = "rows down",
+                  col_title: str = "columns right", zrange=None, height: int = 300) -> go.Figure:
+    """A (2g-1, 2g-1) offset kernel (gmlp_core.spatial.offset_kernel): the centre cell is the patch itself,
+    the axes count patches down and to the right of it."""
+    values = as_array(kernel)
+    side = values.shape[0]
+    offsets = [str(k) for k in range(-(side // 2), side // 2 + 1)]
+    figure = heatmap(values, offsets, offsets, title=title, value_name=value_name, row_title=row_title,
+                     col_title=col_title, signed=True, zrange=zrange, height=height, compact=True)
+    centre = offsets.index("0")
+    figure.add_shape(type="rect", x0=centre - 0.5, x1=centre + 0.5, y0=centre - 0.5, y1=centre + 0.5,
+                     line=dict(color="black", width=2))
+    return figure
+
+
 HISTORY_LEGENDS = {"train_top1": "train top-1", "val_top1": "validation top-1", "val_top5": "validation top-5"}
 
 

@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pandas as pd
 
+from ..spatial import grid_structure, uniform_share
 from .arrays import as_array
 
 
@@ -41,3 +42,17 @@ def npy_bytes(matrix) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, as_array(matrix).astype(np.float32), allow_pickle=False)
     return buffer.getvalue()
+
+
+def grid_structure_frame(views: list[tuple[str, object]], grid: int, columns: dict[str, str], percent) -> pd.DataFrame:
+    """One row per (name, (n, n) W): the gmlp_core.spatial figures, percentages through `percent`.
+
+    columns: titles for near, baseline, self_share, peak, explained, symmetry."""
+    baseline = percent(uniform_share(grid))
+    rows = []
+    for name, w in views:
+        s = grid_structure(w, grid)
+        rows.append({columns["near"]: percent(s.near), columns["baseline"]: baseline,
+                     columns["self_share"]: percent(s.self_share), columns["peak"]: f"({s.peak[0]:+d}, {s.peak[1]:+d})",
+                     columns["explained"]: percent(s.explained), columns["symmetry"]: f"{s.symmetry:+.2f}"})
+    return pd.DataFrame(rows, index=[name for name, _ in views])

@@ -58,6 +58,11 @@ def snapshot_text(label: str) -> str:
 MARKDOWN_PUNCTUATION = set("\\`*_{}[]()<>#+-.!|~$&")
 
 
+def structure_columns() -> dict[str, str]:
+    """Column titles for gmlp_core.ui.tables.grid_structure_frame, in the chosen language."""
+    return {key: tr(f"structure_{key}") for key in ("near", "baseline", "self_share", "peak", "explained", "symmetry")}
+
+
 def literal(text: str) -> str:
     """Text a user typed, shown as itself inside Markdown (every Markdown punctuation mark escaped)."""
     return "".join("\\" + ch if ch in MARKDOWN_PUNCTUATION else ch for ch in text)
