@@ -152,7 +152,7 @@ else:
     chosen = st.multiselect(tr("heads_to_average"), list(range(int(heads))), format_func=lambda h: tr("head_n", n=h),
                             key="avg_heads")
     head_range = value_range(result.weights) if shared else weight_range
-    for h, col in grid(range(int(heads)), min(int(heads), 4)):
+    for h, col in grid(range(int(heads)), min(int(heads), 2)):
         with col:
             show(heatmap(result.weights[h], labels, labels, title=tr("head_n", n=h), value_name=tr("weight"),
                          hidden=result.mask, extra={tr("score"): result.scores[h]}, zrange=head_range,

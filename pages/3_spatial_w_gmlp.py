@@ -38,7 +38,7 @@ average_range = signed_range or value_range(average, signed=True)
 
 # ---- W per head and averaged
 st.subheader(tr("w_per_head", layer=layer))
-for head, col in grid(range(config.heads), min(config.heads, 4)):
+for head, col in grid(range(config.heads), min(config.heads, 2)):
     with col:
         st.plotly_chart(heatmap(layer_w[head], labels, labels, title=tr("head_n", n=head), value_name="W",
                                 signed=True, zrange=signed_range, height=300, compact=True, **names),
@@ -65,7 +65,7 @@ average_kernel = offset_kernel(average, config.grid_size)
 kernel_range = value_range(kernels, average_kernel, signed=True) if shared else None
 kernel_views = [(tr("head_n", n=h), kernels[h]) for h in range(config.heads)] + \
     [(tr("average_short"), average_kernel)]
-for (title, kernel), col in grid(kernel_views, min(len(kernel_views), 5)):
+for (title, kernel), col in grid(kernel_views, min(len(kernel_views), 3)):
     with col:
         st.plotly_chart(kernel_figure(kernel, title=title, value_name=tr("mean_w"), row_title=tr("rows_down"),
                                       col_title=tr("columns_right"), zrange=kernel_range, height=240),
@@ -118,7 +118,7 @@ query_name = labels[query]
 grid_range = value_range(layer_w[:, query, patch_offset:], signed=True) if shared else None
 views = [(tr("head_n", n=h), layer_w[h, query, patch_offset:]) for h in range(config.heads)]
 views.append((tr("average_short"), average[query, patch_offset:]))
-for (title, row), col in grid(views, min(len(views), 5)):
+for (title, row), col in grid(views, min(len(views), 3)):
     with col:
         st.plotly_chart(row_on_grid_figure(pixels, row, config.patch_size, query - patch_offset, title=title,
                                            zrange=grid_range, height=240, hover_text=tr("reads_from_patch", query=tr("token_n", name=query_name))),

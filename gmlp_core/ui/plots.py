@@ -70,26 +70,34 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
         z=shown, x=x, y=y, customdata=np.stack(list(extra.values()), axis=-1) if extra else None,
         hovertemplate=head + "<br>".join(lines) + "<extra></extra>",
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
-        colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="right"),
-                      thickness=6 if compact else 12),
+        # the colour bar lies under the map: in a narrow column the width is what the matrix lacks
+        colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="bottom"),
+                      orientation="h", y=-0.02, yanchor="top", len=1.0, thickness=6 if compact else 10,
+                      tickfont=dict(size=9 if compact else 11)),
         hoverongaps=False, xgap=1, ygap=1,
         # few tokens: the numbers themselves in the cells, so a class can read them off the projector
         texttemplate="%{z:.2f}" if rows * cols <= CELL_NUMBERS_UP_TO and not compact else None,
+        textfont=dict(size=12 if max(rows, cols) <= 8 else 10),
     ))
     if hidden_mask.any():  # an invisible layer over the hidden cells, so they still name themselves on hover
         figure.add_trace(go.Heatmap(
             z=np.where(hidden_mask, 0.0, np.nan), x=x, y=y, colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
             showscale=False, hoverongaps=False, hovertemplate=head + escape_label(hidden_text) + "<extra></extra>"))
-    size = height or max(260, min(640, 60 + 26 * rows))
+    # few tokens: cells fill the column like a table of numbers; many: square cells, so bands and diagonals
+    # keep their shape
+    square = compact or max(rows, cols) > 12
+    size = height or (400 if square else max(320, min(680, 130 + 30 * rows)))
     tick_font = dict(size=8 if compact or max(rows, cols) > 24 else 11)
+    top = (30 if title else 0) + (0 if compact else 22)  # the title, then the column title above the ticks
     figure.update_layout(
-        title=dict(text=escape_label(title), font=dict(size=14)), height=size,
-        margin=dict(l=10, r=10, t=40 if title else 10, b=10), plot_bgcolor=HIDDEN_COLOUR, font=FONT,
+        title=dict(text=escape_label(title), font=dict(size=14), y=1.0, yanchor="top", pad=dict(t=8)), height=size,
+        margin=dict(l=10, r=10, t=top + 10, b=10), plot_bgcolor=HIDDEN_COLOUR, font=FONT,
         xaxis=dict(title="" if compact else escape_label(col_title), **ticks(x, col_labels, 16 if compact else 40),
                    side="top", showgrid=False, constrain="domain", tickfont=tick_font,
                    tickangle=0 if compact else None, type="category"),
         yaxis=dict(title="" if compact else escape_label(row_title), **ticks(y, row_labels, 16 if compact else 40),
-                   autorange="reversed", showgrid=False, scaleanchor="x", constrain="domain", tickfont=tick_font,
+                   autorange="reversed", showgrid=False, scaleanchor="x" if square else None, constrain="domain",
+                   tickfont=tick_font,
                    type="category"),
     )
     return figure

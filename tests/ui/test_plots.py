@@ -93,3 +93,12 @@ def test_small_maps_print_their_numbers_and_every_map_has_a_colour_bar():
     assert few.data[0].texttemplate == "%{z:.2f}" and many.data[0].texttemplate is None
     assert all(f.data[0].showscale is not False for f in (few, many, small_multiple))
     assert small_multiple.data[0].colorbar.thickness < few.data[0].colorbar.thickness
+
+
+def test_few_tokens_fill_the_column_and_many_keep_square_cells():
+    few = heatmap(np.eye(6), list("abcdef"), list("abcdef"))
+    many = heatmap(np.eye(40), [str(i) for i in range(40)], [str(i) for i in range(40)])
+    assert few.layout.yaxis.scaleanchor is None and many.layout.yaxis.scaleanchor == "x"
+    # the colour bar lies under the map, so a narrow column gives its width to the matrix
+    assert few.data[0].colorbar.orientation == "h" and many.data[0].colorbar.orientation == "h"
+    assert few.data[0].texttemplate and many.data[0].texttemplate is None
