@@ -1,6 +1,7 @@
 """The running app in a real headless browser: Debian's Chromium driven by Playwright."""
 
 import contextlib
+import re
 import socket
 import subprocess
 import sys
@@ -184,3 +185,22 @@ def test_the_image_page_speaks_vietnamese_class_names(app_url, browser_page):
     expect(metric).to_be_visible(timeout=60_000)
     vietnamese = {"máy bay", "ô tô", "chim", "mèo", "hươu", "chó", "ếch", "ngựa", "tàu thuỷ", "xe tải"}
     assert metric.inner_text().strip() in vietnamese
+
+
+def test_clicking_a_gallery_picture_uses_it(app_url, browser_page):
+    page = browser_page
+    page.goto(app_url)  # a fresh server's first visitor on a deep link meets Streamlit's "Page not found" once
+    expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=60_000)
+    page.goto(f"{app_url}/patches?sample=airplane_0000")
+    expect(page.get_by_test_id("stMetricValue")).to_be_visible(timeout=60_000)
+    page.get_by_text("Sample gallery: click a picture to use it").click()
+    gallery = page.get_by_test_id("stExpander").locator(".js-plotly-plot")
+    expect(gallery).to_be_visible(timeout=30_000)
+    pictures = gallery.locator("svg image")
+    expect(pictures).to_have_count(20, timeout=30_000)
+    names = sorted(p.name for p in (ROOT / "gmlp_core" / "ui" / "samples").glob("*.jpg"))
+    box = pictures.nth(names.index("frog_0002.jpg")).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page).to_have_url(re.compile(r"sample=frog_0002"), timeout=30_000)
+    expect(page.get_by_test_id("stCaptionContainer").filter(has_text="frog")).not_to_have_count(0, timeout=30_000)
+    no_exception(page)

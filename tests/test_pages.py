@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from gmlp_core.checkpoints import load_checkpoint
 from gmlp_core.language import generate
+from gmlp_core.ui.widgets import sample_paths
 from tests.conftest import ROOT
 from tests.test_checkpoints import Hostile
 
@@ -173,14 +174,29 @@ def test_picking_another_sample_changes_the_prediction():
     assert "truck" in at.caption[-1].value
 
 
-def test_clicking_a_gallery_thumbnail_picks_that_sample():
+def test_the_gallery_frames_the_sample_in_use():
     at = ok(page("pages/2_patches_image.py"))
-    before = charts(at)["top5"]["data"][0]["x"]
-    at.button(key="sample_pick_truck_0002").click().run()
-    assert ok(at).selectbox(key="sample").value.name == "truck_0002.jpg"
-    assert charts(at)["top5"]["data"][0]["x"] != before and "truck" in at.caption[-1].value
-    assert at.button(key="sample_pick_truck_0002").proto.type == "primary"
-    assert at.button(key="sample_pick_airplane_0000").proto.type != "primary"
+    samples = at.selectbox(key="sample").options
+    at.selectbox(key="sample").select_index(len(samples) - 1).run()
+    gallery = charts(ok(at))["sample_gallery"]
+    frame = gallery["layout"]["shapes"][0]
+    last = len(samples) - 1
+    assert (frame["x0"] + frame["x1"]) / 2 == gallery["data"][0]["x"][last]
+    assert (frame["y0"] + frame["y1"]) / 2 == gallery["data"][0]["y"][last]
+    assert len(gallery["layout"]["images"]) == len(samples)
+
+
+def test_a_click_in_the_gallery_picks_that_sample(monkeypatch):
+    from gmlp_core.ui import widgets
+    paths = widgets.sample_paths()
+    state = {"sample_gallery": {"selection": {"points": [{"point_index": 3}]}}}
+    monkeypatch.setattr(widgets.st, "session_state", state)
+    widgets._gallery_clicked("sample", "sample_gallery", paths)
+    assert state["sample"] == paths[3]
+    state = {"sample_gallery": {"selection": {"points": []}}}  # a second click unselects: keep the pick
+    monkeypatch.setattr(widgets.st, "session_state", state)
+    widgets._gallery_clicked("sample", "sample_gallery", paths)
+    assert "sample" not in state
 
 
 def picture_uploaded(monkeypatch, data: bytes, name: str) -> AppTest:
@@ -238,8 +254,9 @@ def test_attention_changes_with_the_image_while_w_does_not():
     at = ok(page("pages/3_spatial_w_gmlp.py"))
     at.radio(key="w_image_source").set_value("sample").run()
     attention, w = z(ok(at), "attention"), z(at, "w_beside")
-    at.button(key="w_sample_pick_dog_0000").click().run()
-    assert z(ok(at), "attention") != attention and at.selectbox(key="w_sample").value.name == "dog_0000.jpg"
+    box = at.selectbox(key="w_sample")
+    box.set_value(next(p for p in sample_paths() if p.name == "dog_0000.jpg")).run()
+    assert z(ok(at), "attention") != attention
     assert z(at, "w_beside") == w
 
 

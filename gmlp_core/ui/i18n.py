@@ -37,8 +37,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "epoch": {"en": "epoch", "vi": "epoch"},
     "accuracy": {"en": "accuracy", "vi": "độ chính xác"},
     "sample": {"en": "Sample image (CIFAR-10 test)", "vi": "Ảnh mẫu (CIFAR-10 test)"},
-    "gallery": {"en": "Sample gallery: click a class name to use its picture",
-                "vi": "Thư viện ảnh mẫu: bấm tên lớp để dùng ảnh đó"},
+    "gallery": {"en": "Sample gallery: click a picture to use it",
+                "vi": "Thư viện ảnh mẫu: bấm vào một ảnh để dùng ảnh đó"},
+    "gallery_help": {"en": "The framed picture is the one in use. The names are the true classes.",
+                     "vi": "Ảnh có khung đỏ là ảnh đang dùng. Tên dưới ảnh là lớp thật của ảnh."},
     "upload_checkpoint": {"en": "Or open your own checkpoint (.safetensors, .pt, .pth; up to {mb} MB)",
                           "vi": "Hoặc mở checkpoint của bạn (.safetensors, .pt, .pth; tối đa {mb} MB)"},
     "upload_checkpoint_help": {"en": "A gMLP trained with this app, the blog's code, lucidrains' g-mlp-pytorch or "

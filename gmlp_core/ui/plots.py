@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 import plotly.graph_objects as go
 
@@ -212,6 +214,43 @@ def kernel_figure(kernel, *, title: str = "", value_name: str = "mean W", row_ti
     centre = offsets.index("0")
     figure.add_shape(type="rect", x0=centre - 0.5, x1=centre + 0.5, y0=centre - 0.5, y1=centre + 0.5,
                      line=dict(color="black", width=2))
+    return figure
+
+
+def thumbnail_grid_figure(thumbnails: list[bytes], captions: list[str], current: int | None = None,
+                          per_row: int = 5, mime: str = "image/jpeg") -> go.Figure:
+    """A clickable gallery: each thumbnail (encoded image bytes) over an invisible point that a click selects
+    (st.plotly_chart(..., on_select=..., selection_mode="points")); the point's index is the picture's.
+    The current one is framed; captions sit under the pictures and name them on hover."""
+    if len(thumbnails) != len(captions):
+        raise ValueError(f"thumbnail_grid_figure: {len(thumbnails)} pictures but {len(captions)} captions")
+    count = len(thumbnails)
+    rows = -(-count // per_row)
+    pitch = 1.3  # a row: the picture (1 unit) and its caption
+    x = [i % per_row for i in range(count)]
+    y = [(i // per_row) * pitch for i in range(count)]
+    safe = [escape_label(c) for c in captions]
+    figure = go.Figure(go.Scatter(
+        x=x, y=y, mode="markers", marker=dict(size=48, color="rgba(0,0,0,0)"), customdata=safe,
+        hovertemplate="%{customdata}<extra></extra>", selected=dict(marker=dict(opacity=1)),
+        unselected=dict(marker=dict(opacity=1)),
+    ))
+    for i, data in enumerate(thumbnails):
+        figure.add_layout_image(source=f"data:{mime};base64,{base64.b64encode(data).decode()}", x=x[i], y=y[i],
+                                xref="x", yref="y", sizex=0.92, sizey=0.92, xanchor="center", yanchor="middle",
+                                sizing="stretch", layer="below")
+        figure.add_annotation(x=x[i], y=y[i] + 0.6, text=safe[i], showarrow=False, font=dict(size=11),
+                              xref="x", yref="y")
+    if current is not None and 0 <= current < count:
+        figure.add_shape(type="rect", x0=x[current] - 0.5, x1=x[current] + 0.5, y0=y[current] - 0.5,
+                         y1=y[current] + 0.5, line=dict(color="#ff4b4b", width=3))
+    hidden = dict(visible=False, fixedrange=True)
+    figure.update_layout(
+        height=40 + 125 * rows, margin=dict(l=4, r=4, t=4, b=4), font=FONT, showlegend=False,
+        hovermode="closest", hoverdistance=80, dragmode=False, plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=dict(range=[-0.55, per_row - 0.45], **hidden),
+        yaxis=dict(range=[(rows - 1) * pitch + 0.9, -0.55], scaleanchor="x", constrain="domain", **hidden),
+    )
     return figure
 
 

@@ -12,6 +12,7 @@ from ..checkpoints import (CHECKPOINT_SUFFIXES, MAX_UPLOAD_BYTES, CheckpointErro
                            load_uploaded, parse_class_names, read_arch, read_metadata)
 from ..images import ImageError, load_image
 from .i18n import LANGUAGES, class_name, number, percent, t
+from .plots import thumbnail_grid_figure
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT_DIR = ROOT / "checkpoints"
@@ -236,20 +237,29 @@ def sample_label(path: Path) -> str:
     return f"{cls(sample_class(path))} · {path.stem.rpartition('_')[2]}"
 
 
-def _pick_sample(select_key: str, path: Path) -> None:
-    st.session_state[select_key] = path
+def clicked_index(event) -> int | None:
+    """The picture a click on thumbnail_grid_figure selected (a plotly_chart selection event), or None."""
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    return int(points[0]["point_index"]) if points else None
 
 
-def sample_gallery(select_key: str, current: Path, columns: int = 10) -> None:
-    """Thumbnails of every sample under the select box `select_key` (showing `current`); a click picks
-    that sample there."""
-    with st.expander(tr("gallery"), expanded=False):  # folded: on a phone its 20 thumbnails stack in one column
-        for path, column in grid(sample_paths(), columns):
-            with column:
-                st.image(str(path), width="stretch")
-                st.button(cls(sample_class(path)), key=f"{select_key}_pick_{path.stem}",
-                          width="stretch", type="primary" if path == current else "tertiary",
-                          on_click=_pick_sample, args=(select_key, path))
+def _gallery_clicked(select_key: str, chart_key: str, paths: list[Path]) -> None:
+    index = clicked_index(st.session_state.get(chart_key))
+    if index is not None and 0 <= index < len(paths):
+        st.session_state[select_key] = paths[index]
+
+
+def sample_gallery(select_key: str, current: Path, per_row: int = 5) -> None:
+    """Thumbnails of every sample under the select box `select_key` (showing `current`); a click on a
+    picture picks that sample there."""
+    paths = sample_paths()
+    chart_key = f"{select_key}_gallery"
+    with st.expander(tr("gallery"), expanded=False):  # folded: it is a second way to pick, not the lesson
+        figure = thumbnail_grid_figure([p.read_bytes() for p in paths], [cls(sample_class(p)) for p in paths],
+                                       paths.index(current) if current in paths else None, per_row)
+        st.plotly_chart(figure, key=chart_key, on_select=lambda: _gallery_clicked(select_key, chart_key, paths),
+                        selection_mode="points", width="stretch", config={"displayModeBar": False})
+        st.caption(tr("gallery_help"))
 
 
 def current_image():
