@@ -22,6 +22,7 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
 from .chars import CharTokenizer
+from .errors import ExplainedError
 from .layouts import LAYOUT_NORMALISATION, LayoutError, infer_vision_config, to_native
 from .models import DEFAULT_ARCH, arch_of, build_model, config_from_dict, spatial_weights
 
@@ -35,7 +36,7 @@ CHECKPOINT_SUFFIXES = (".safetensors", ".pt", ".pth")
 MAX_UPLOAD_BYTES = 200 * 2 ** 20  # Streamlit's own upload limit (server.maxUploadSize)
 
 
-class CheckpointError(ValueError):
+class CheckpointError(ExplainedError):
     """A checkpoint that cannot be loaded; the message names the file and the problem."""
 
 
@@ -86,7 +87,8 @@ def read_class_names(path, num_classes: int) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
-        raise CheckpointError(f"{path}: cannot read class names ({err}); give a UTF-8 text file, one name a line")
+        raise CheckpointError(f"{path}: cannot read class names ({err}); give a UTF-8 text file, one name a line",
+                              "class_names_unreadable", file=str(path), detail=str(err))
     return parse_class_names(text, num_classes, str(path))
 
 
@@ -94,7 +96,8 @@ def parse_class_names(text: str, num_classes: int, source: str = "class names") 
     names = [line.strip() for line in text.splitlines() if line.strip()]
     if len(names) != num_classes:
         raise CheckpointError(f"{source}: {len(names)} class names for a model with {num_classes} classes; "
-                              "give one name a line, in label order")
+                              "give one name a line, in label order", "class_names_count", file=source,
+                              given=len(names), expected=num_classes)
     return names
 
 
@@ -131,12 +134,14 @@ def load_checkpoint(path, map_location="cpu", config=None):
     elif path.suffix == ".safetensors":
         held = "a pickle (torch.save) payload" if kind == "pickle" else "something else"
         raise CheckpointError(f"{path}: refused: named .safetensors but not a safetensors file (it holds {held}); "
-                              "a .safetensors file must start with its 8-byte header length and a JSON header")
+                              "a .safetensors file must start with its 8-byte header length and a JSON header",
+                              "checkpoint_disguised", file=str(path))
     elif kind == "pickle":
         state, meta, arch, stored_config = _read_torch_file(path)
         fmt = "torch"
     else:
-        raise CheckpointError(f"{path}: unsupported file; accepted: .safetensors, or .pt/.pth written by torch.save")
+        raise CheckpointError(f"{path}: unsupported file; accepted: .safetensors, or .pt/.pth written by torch.save",
+                              "checkpoint_unknown_content", file=str(path))
 
     snapshots = state.pop(SNAPSHOT_KEY, None)
     state, layout = strip_prefixes(state), "native"
@@ -146,7 +151,7 @@ def load_checkpoint(path, map_location="cpu", config=None):
         config = config or stored_config or infer_vision_config(state, layout)
         model = build_model(arch, config)
     except LayoutError as err:
-        raise CheckpointError(f"{path}: {err}") from None
+        raise CheckpointError(f"{path}: {err}", "checkpoint_layout", file=str(path), detail=str(err)) from None
     fmt = fmt if layout == "native" else layout
     _load_strict(model, state, path)
     model.to(map_location).eval()
@@ -160,16 +165,19 @@ def load_uploaded(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES):
     suffix = Path(name).suffix.lower()
     if suffix not in CHECKPOINT_SUFFIXES:
         raise CheckpointError(f"{name}: unsupported file type {suffix or '(none)'}; accepted: "
-                              f"{', '.join(CHECKPOINT_SUFFIXES)}")
+                              f"{', '.join(CHECKPOINT_SUFFIXES)}", "checkpoint_type", file=name,
+                              suffix=suffix or "(none)", accepted=", ".join(CHECKPOINT_SUFFIXES))
     if len(data) > max_bytes:
-        raise CheckpointError(f"{name}: the file is {len(data) / 2 ** 20:.0f} MB; the limit is {max_bytes // 2 ** 20} MB")
+        raise CheckpointError(f"{name}: the file is {len(data) / 2 ** 20:.0f} MB; the limit is {max_bytes // 2 ** 20} MB",
+                              "checkpoint_too_big", file=name, mb=f"{len(data) / 2 ** 20:.0f}",
+                              limit=max_bytes // 2 ** 20)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         try:
             model, info = load_checkpoint(path)
         except CheckpointError as err:
-            raise CheckpointError(str(err).replace(str(path), name)) from None
+            raise err.renamed(str(path), name) from None
     info.path = name
     return model, info
 
@@ -181,17 +189,23 @@ def _sniff(path: Path) -> str:
     with path.open("rb") as file:
         start = file.read(9)
     if not start:
-        raise CheckpointError(f"{path}: the file is empty")
+        raise CheckpointError(f"{path}: the file is empty", "checkpoint_empty", file=str(path))
     if len(start) == 9 and start[8:9] == b"{" and int.from_bytes(start[:8], "little") < 100_000_000:
         return "safetensors"
     return "pickle" if start[:4] == b"PK\x03\x04" or start[:1] == b"\x80" else "unknown"
+
+
+def _corrupt(path: Path, kind: str, err: Exception) -> CheckpointError:
+    detail = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return CheckpointError(f"{path}: corrupt or truncated {kind} file ({detail})", "checkpoint_corrupt",
+                           file=str(path), kind=kind, detail=detail)
 
 
 def _read_safetensors(path: Path) -> dict:
     try:
         return load_file(str(path))
     except (SafetensorError, ValueError, OSError) as err:
-        raise CheckpointError(f"{path}: corrupt or truncated safetensors file ({err})") from None
+        raise _corrupt(path, "safetensors", err) from None
 
 
 def _header(path: Path) -> tuple[str, object, dict, str]:
@@ -200,7 +214,7 @@ def _header(path: Path) -> tuple[str, object, dict, str]:
         with safe_open(str(path), framework="pt") as file:
             header = file.metadata() or {}
     except (SafetensorError, ValueError, OSError) as err:
-        raise CheckpointError(f"{path}: corrupt or truncated safetensors file ({err})") from None
+        raise _corrupt(path, "safetensors", err) from None
     arch = header.get("arch", DEFAULT_ARCH)
     try:
         config = config_from_dict(arch, json.loads(header["config"])) if "config" in header else None
@@ -219,11 +233,12 @@ def _read_torch_file(path: Path) -> tuple[dict, dict, str, object]:
         raise CheckpointError(
             f"{path}: refused: the file holds Python objects other than tensors and plain containers, "
             f"which could run code when loaded ({str(err).splitlines()[0]}). Re-save it with "
-            f"torch.save(model.state_dict(), path)") from None
+            f"torch.save(model.state_dict(), path)", "checkpoint_code", file=str(path)) from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as err:
-        raise CheckpointError(f"{path}: corrupt or truncated torch file ({str(err).splitlines()[0]})") from None
+        raise _corrupt(path, "torch", err) from None
     if not isinstance(obj, dict):
-        raise CheckpointError(f"{path}: expected a state_dict (a dict of tensors), got {type(obj).__name__}")
+        raise CheckpointError(f"{path}: expected a state_dict (a dict of tensors), got {type(obj).__name__}",
+                              "checkpoint_no_tensors", file=str(path))
     meta, arch, config = {}, DEFAULT_ARCH, None
     wrapper = next((key for key in STATE_DICT_KEYS if isinstance(obj.get(key), dict)), None)
     if wrapper is not None:
@@ -237,7 +252,7 @@ def _read_torch_file(path: Path) -> tuple[dict, dict, str, object]:
     tensors = {k: v for k, v in obj.items() if isinstance(v, torch.Tensor)}
     if not tensors:
         raise CheckpointError(f"{path}: no tensors found; expected a state_dict, or one under "
-                              f"{' / '.join(repr(k) for k in STATE_DICT_KEYS)}")
+                              f"{' / '.join(repr(k) for k in STATE_DICT_KEYS)}", "checkpoint_no_tensors", file=str(path))
     return tensors, meta, arch, config
 
 
@@ -257,7 +272,8 @@ def _load_strict(model: torch.nn.Module, state: dict, path: Path) -> None:
         model.load_state_dict(state, strict=True)
     except RuntimeError as err:
         report = "; ".join(line.strip() for line in str(err).splitlines()[1:] if line.strip())
-        raise CheckpointError(f"{path}: the weights do not match the model ({report})") from None
+        raise CheckpointError(f"{path}: the weights do not match the model ({report})", "checkpoint_mismatch",
+                              file=str(path), detail=report) from None
 
 
 def snapshot(model: torch.nn.Module) -> torch.Tensor:

@@ -11,14 +11,21 @@ import torch
 from einops import rearrange
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .errors import ExplainedError
+
 MAX_PIXELS = 40_000_000  # above this an image is refused as a likely decompression bomb
 MAX_BYTES = 25 * 1024 * 1024
 ACCEPTED = "PNG, JPEG, WebP, BMP or GIF"
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "gif")
 
 
-class ImageError(ValueError):
+class ImageError(ExplainedError):
     """An input that cannot be used as a picture; the message says what was wrong and what is accepted."""
+
+
+def corrupt_image(err: Exception) -> ImageError:
+    return ImageError(f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file",
+                      "image_corrupt", detail=str(err), accepted=ACCEPTED)
 
 
 def _open(source) -> Image.Image:
@@ -34,19 +41,22 @@ def _open(source) -> Image.Image:
     if not isinstance(source, bytes):
         raise ImageError(f"expected image bytes, a file path or a PIL image, got {type(source).__name__}")
     if not source:
-        raise ImageError(f"the file is empty (0 bytes); upload a {ACCEPTED} image")
+        raise ImageError(f"the file is empty (0 bytes); upload a {ACCEPTED} image", "image_empty", accepted=ACCEPTED)
     if len(source) > MAX_BYTES:
-        raise ImageError(f"the file is {len(source) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB")
+        raise ImageError(f"the file is {len(source) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB",
+                         "image_too_big", mb=f"{len(source) / 2**20:.1f}", limit=MAX_BYTES // 2**20)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(source))
     except UnidentifiedImageError:
-        raise ImageError(f"the file is not an image Pillow can read; upload a {ACCEPTED} image") from None
+        raise ImageError(f"the file is not an image Pillow can read; upload a {ACCEPTED} image", "image_unreadable",
+                         accepted=ACCEPTED) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(f"the image has too many pixels (limit {MAX_PIXELS:,}); it may be a decompression bomb") from None
+        raise ImageError(f"the image has too many pixels (limit {MAX_PIXELS:,}); it may be a decompression bomb",
+                         "image_too_many_pixels", limit=MAX_PIXELS) from None
     except (OSError, ValueError, SyntaxError, EOFError) as err:  # Pillow's own words for a broken header
-        raise ImageError(f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file") from None
+        raise corrupt_image(err) from None
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:
@@ -72,16 +82,16 @@ def load_image(source) -> Image.Image:
     width, height = img.size
     if width * height > MAX_PIXELS:
         raise ImageError(f"the image is {width}x{height} = {width * height:,} pixels; the limit is {MAX_PIXELS:,} "
-                         "(it may be a decompression bomb)")
+                         "(it may be a decompression bomb)", "image_too_many_pixels", limit=MAX_PIXELS)
     if width < 1 or height < 1:
-        raise ImageError(f"the image has no pixels ({width}x{height})")
+        raise ImageError(f"the image has no pixels ({width}x{height})", "image_no_pixels", size=f"{width}x{height}")
     try:
         img.seek(0)
         img.load()
         img = ImageOps.exif_transpose(img)
         return _to_rgb(img)
     except (OSError, SyntaxError, ValueError, EOFError) as err:
-        raise ImageError(f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file") from None
+        raise corrupt_image(err) from None
 
 
 PREVIEW_SIDE = 512  # pixels; a 12-megapixel photo drawn pixel by pixel is 50 MB of chart

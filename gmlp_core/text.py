@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import torch
 
+from .errors import ExplainedError
+
 MAX_TOKENS = 64
 MAX_EMBEDDING_VALUE = 1_000_000  # x·xᵀ of larger numbers overflows float32 and the softmax gives NaN
 EXAMPLE_SENTENCES = ("Your journey starts with one step", "Death is like the wind, always by my side",
@@ -95,25 +97,33 @@ def embed(tokens, dim: int = 8, seed: int = 0) -> torch.Tensor:
     return torch.stack([token_vector(t, dim, seed) for t in tokens])
 
 
+class TableError(ExplainedError):
+    """A hand-typed embedding table that cannot be used; the message names the row, column and value."""
+
+
 def embeddings_from_table(rows) -> torch.Tensor:
     """A hand-typed table (rows of numbers) -> (n, d) float tensor; rejects ragged or non-numeric rows."""
     rows = [list(r) for r in rows]
     if not rows or not rows[0]:
-        raise ValueError("the embedding table is empty; give one row of numbers per token")
+        raise TableError("the embedding table is empty; give one row of numbers per token", "table_empty")
     width = len(rows[0])
     for i, row in enumerate(rows):
         if len(row) != width:
-            raise ValueError(f"embedding row {i + 1} has {len(row)} numbers; every row needs {width}")
+            raise TableError(f"embedding row {i + 1} has {len(row)} numbers; every row needs {width}", "table_ragged",
+                             row=i + 1, given=len(row), width=width)
         for j, value in enumerate(row):
             try:
                 number = float(value)
             except (TypeError, ValueError):
-                raise ValueError(f"embedding row {i + 1}, column {j + 1}: {value!r} is not a number") from None
+                raise TableError(f"embedding row {i + 1}, column {j + 1}: {value!r} is not a number", "table_not_number",
+                                 row=i + 1, column=j + 1, value=repr(value)) from None
             if number != number or number in (float("inf"), float("-inf")):
-                raise ValueError(f"embedding row {i + 1}, column {j + 1}: {value!r} is not a finite number")
+                raise TableError(f"embedding row {i + 1}, column {j + 1}: {value!r} is not a finite number",
+                                 "table_not_finite", row=i + 1, column=j + 1, value=repr(value))
             if abs(number) > MAX_EMBEDDING_VALUE:
-                raise ValueError(f"embedding row {i + 1}, column {j + 1}: {value!r} is too large; use numbers "
-                                 f"between -{MAX_EMBEDDING_VALUE:,} and {MAX_EMBEDDING_VALUE:,}")
+                raise TableError(f"embedding row {i + 1}, column {j + 1}: {value!r} is too large; use numbers "
+                                 f"between -{MAX_EMBEDDING_VALUE:,} and {MAX_EMBEDDING_VALUE:,}", "table_too_large",
+                                 row=i + 1, column=j + 1, value=repr(value), limit=MAX_EMBEDDING_VALUE)
             row[j] = number
     return torch.tensor(rows, dtype=torch.float32)
 

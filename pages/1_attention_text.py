@@ -8,7 +8,7 @@ from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKEN
                             embeddings_from_table, table_rows, tokenize)
 from gmlp_core.ui.plots import heatmap, value_range
 from gmlp_core.ui.tables import matrix_csv, matrix_frame
-from gmlp_core.ui.widgets import example_picker, grid, setup_page, tr
+from gmlp_core.ui.widgets import example_picker, explain, grid, setup_page, tr
 
 DEFAULTS = LessonSettings()
 
@@ -42,7 +42,7 @@ else:
     try:
         x = embeddings_from_table(numbers) if numbers else None
     except ValueError as err:
-        st.error(tr("table_error", error=str(err)))
+        st.error(tr("table_error", error=explain(err)))
         x = None
 
 if not tokens or x is None:

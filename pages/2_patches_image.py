@@ -6,8 +6,8 @@ import streamlit as st
 from gmlp_core.images import UPLOAD_TYPES, ImageError, kept_share, load_image, preview
 from gmlp_core.inference import predict
 from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
-from gmlp_core.ui.widgets import (cls, current_checkpoint, pct, sample_gallery, sample_label, sample_paths, setup_page,
-                                  tr)
+from gmlp_core.ui.widgets import (cls, current_checkpoint, explain, pct, sample_gallery, sample_label, sample_paths,
+                                  setup_page, tr)
 
 setup_page("patches_title")
 st.caption(tr("patches_intro"))
@@ -37,7 +37,7 @@ if data is None:
 try:
     image = load_image(data)
 except ImageError as err:
-    st.error(tr("image_error", error=str(err)))
+    st.error(tr("image_error", error=explain(err)))
     st.stop()
 st.session_state["image_bytes"], st.session_state["image_name"] = data, name
 

@@ -221,6 +221,15 @@ def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
     assert not ok(at).error and "top5" in charts(at)
 
 
+def test_a_bad_upload_is_explained_in_vietnamese(monkeypatch):
+    fake = SimpleNamespace(getvalue=lambda: b"definitely not a picture", name="notes.png")
+    monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
+    at = ok(page("pages/2_patches_image.py", lang="vi", image_source="upload"))
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and errors[0].startswith("Không dùng được ảnh này: tệp này không phải là ảnh đọc được")
+    assert "not an image" not in errors[0]
+
+
 # ---- Spatial W
 def test_w_page_shows_every_head_and_the_average():
     at = ok(page("pages/3_spatial_w_gmlp.py"))

@@ -11,7 +11,7 @@ import streamlit as st
 from ..checkpoints import (CHECKPOINT_SUFFIXES, MAX_UPLOAD_BYTES, CheckpointError, list_checkpoints, load_checkpoint,
                            load_uploaded, parse_class_names, read_arch, read_metadata)
 from ..images import ImageError, load_image
-from .i18n import LANGUAGES, class_name, number, percent, t
+from .i18n import CATALOGUE, LANGUAGES, class_name, number, percent, t
 from .plots import thumbnail_grid_figure
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,6 +28,16 @@ def lang() -> str:
 
 def tr(key: str, **values) -> str:
     return t(key, lang(), **values)
+
+
+def explain(err: Exception) -> str:
+    """An error's message in the chosen language: the catalogue's sentence for its code (gmlp_core.errors),
+    else its own English text."""
+    code = getattr(err, "code", None)
+    if not code or lang() == "en" or f"err_{code}" not in CATALOGUE:
+        return str(err)
+    values = {k: num(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in err.values.items()}
+    return tr(f"err_{code}", **values)
 
 
 def num(value: float, decimals: int = 0) -> str:
@@ -147,17 +157,18 @@ def checkpoint_uploader() -> None:
         st.session_state["uploaded_id"] = upload.file_id
         st.session_state["upload_error"] = _load_upload(upload)
     if st.session_state["upload_error"]:
-        st.sidebar.error(tr("checkpoint_error", error=st.session_state["upload_error"]))
+        st.sidebar.error(tr("checkpoint_error", error=explain(st.session_state["upload_error"])))
 
 
-def _load_upload(upload) -> str | None:
+def _load_upload(upload) -> CheckpointError | None:
     """Load an uploaded vision checkpoint into this session and choose it -> None, or the loader's error."""
     try:
         model, info = load_uploaded(upload.getvalue(), upload.name)
         if info.arch != VISION:
-            raise CheckpointError(f"{upload.name}: a {info.arch} model; the image pages need a vision gMLP")
+            raise CheckpointError(f"{upload.name}: a {info.arch} model; the image pages need a vision gMLP",
+                                  "checkpoint_not_vision", file=upload.name, arch=info.arch)
     except CheckpointError as err:
-        return str(err)
+        return err
     st.session_state["uploaded_checkpoint"] = (model, info)
     st.session_state["checkpoint"] = UPLOADED
     return None
@@ -176,7 +187,7 @@ def class_names_uploader() -> None:
     try:
         names = parse_class_names(upload.getvalue().decode("utf-8"), info.config.num_classes, upload.name)
     except (CheckpointError, UnicodeDecodeError) as err:
-        st.sidebar.error(tr("class_names_error", error=str(err)))
+        st.sidebar.error(tr("class_names_error", error=explain(err)))
         return
     st.session_state["uploaded_checkpoint"] = (model, replace(info, meta={**info.meta, "class_names": names}))
 
@@ -206,7 +217,7 @@ def open_checkpoint(path: Path):
     try:
         return cached_checkpoint(str(path), path.stat().st_mtime)
     except (CheckpointError, OSError) as err:
-        st.error(tr("checkpoint_error", error=str(err)))
+        st.error(tr("checkpoint_error", error=explain(err)))
         st.stop()
 
 
@@ -272,7 +283,7 @@ def current_image():
     try:
         return load_image(data), name
     except ImageError as err:
-        st.error(tr("image_error", error=str(err)))
+        st.error(tr("image_error", error=explain(err)))
         return None
 
 
