@@ -1,7 +1,7 @@
 """gMLP Explorer: `streamlit run app.py`. The frame: what every page shares (language, checkpoint),
 drawn once in the sidebar, then the navigation runs the page asked for.
 
-Page files are named apart from their URL paths (pages/2_patches_image.py is served at /patches):
+Page files are named apart from their URL paths (pages/2_patches.py is served at /patches):
 a fresh server's first run maps a URL equal to a file's derived name straight to that file,
 outside this navigation.
 """
@@ -10,16 +10,17 @@ import streamlit as st
 
 from gmlp_core.evaluate import topk_from_record
 from gmlp_core.models import count_parameters
+from gmlp_core.ui.frame import within_frame
 from gmlp_core.ui.plots import history_figure
 from gmlp_core.ui.state import keep_widget_state, mirror_to_url, restore_from_url, share_link
 from gmlp_core.ui.widgets import (CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, grid, language_selector,
                                   num, open_checkpoint, pct, setup_page, tr)
 
 PAGES = {  # key -> (file, URL path, icon)
-    "attention": ("pages/1_attention_text.py", "attention", ":material/text_fields:"),
-    "patches": ("pages/2_patches_image.py", "patches", ":material/image:"),
-    "w": ("pages/3_spatial_w_gmlp.py", "spatial-w", ":material/grid_on:"),
-    "lm": ("pages/4_language_models_text.py", "language-models", ":material/edit_note:"),
+    "attention": ("pages/1_attention.py", "attention", ":material/text_fields:"),
+    "patches": ("pages/2_patches.py", "patches", ":material/image:"),
+    "w": ("pages/3_spatial-w.py", "spatial-w", ":material/grid_on:"),
+    "lm": ("pages/4_language-models.py", "language-models", ":material/edit_note:"),
 }
 
 
@@ -78,4 +79,5 @@ if ignored:
     st.toast(tr("url_ignored", details="; ".join(ignored)), icon=":material/info:")
 mirror_to_url()
 share_link()
-navigation.run()
+with within_frame(__file__):
+    navigation.run()

@@ -28,8 +28,8 @@ from gmlp_core.images import load_image  # noqa: E402
 from gmlp_core.inference import prepare  # noqa: E402
 from gmlp_core.ui import widgets  # noqa: E402
 
-PAGES = ["app.py", "pages/1_attention_text.py", "pages/2_patches_image.py", "pages/3_spatial_w_gmlp.py",
-         "pages/4_language_models_text.py"]
+PAGES = ["app.py", "pages/1_attention.py", "pages/2_patches.py", "pages/3_spatial-w.py",
+         "pages/4_language-models.py"]
 
 
 def timed_reruns(at: AppTest, reruns: int) -> list[float]:
@@ -63,7 +63,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         widgets.CHECKPOINT_DIR = Path(folder)
         torch.save(timm.create_model("gmlp_ti16_224", pretrained=False).state_dict(), Path(folder) / "timm.pth")
-        at = AppTest.from_file(str(ROOT / "pages/3_spatial_w_gmlp.py"), default_timeout=120)
+        at = AppTest.from_file(str(ROOT / "pages/3_spatial-w.py"), default_timeout=120)
         at.session_state["checkpoint"] = "timm.pth"
         print(describe("spatial W, 196 tokens (timm)", timed_reruns(at, args.reruns)))
 

@@ -126,14 +126,20 @@ def test_every_page_renders_and_an_upload_is_classified(app_url, browser_page, t
 def test_a_deep_link_on_a_fresh_server_opens_that_page_inside_the_app(browser_page):
     page = browser_page
     with streamlit_server() as url:
-        page.goto(f"{url}/patches")
-        expect(page.get_by_role("heading", name="Patches & predictions (image)")).to_be_visible(timeout=60_000)
+        page.goto(f"{url}/patches?lang=vi&sample=ship_0002")
+        heading = page.get_by_role("heading", name="Patch & dự đoán (ảnh)")
+        expect(heading).to_be_visible(timeout=60_000)
         nav = page.locator("[data-testid='stSidebarNav']")
-        expect(nav.get_by_text("Spatial W (gMLP)")).to_be_visible(timeout=30_000)
-        expect(nav.get_by_text("Language models (text)")).to_be_visible(timeout=30_000)
-        assert nav.get_by_text("patches image", exact=False).count() == 0  # not the pages/-folder listing
+        expect(nav.get_by_text("Ma trận W không gian (gMLP)")).to_be_visible(timeout=30_000)
+        assert nav.get_by_role("link").count() == 5  # the app's navigation, not the pages/-folder listing
         assert urlparse(page.url).path.rstrip("/").endswith("/patches")
         expect(page.locator("[data-testid='stMetricValue']")).to_be_visible(timeout=30_000)
+        assert page.get_by_text("Page not found").count() == 0
+        # the next run is an ordinary one: the language, the picture and the page hold
+        page.get_by_test_id("stMain").get_by_test_id("stRadioGroup").get_by_text("Tải lên", exact=True).click()
+        expect(page.get_by_test_id("stFileUploader").first).to_be_visible(timeout=30_000)
+        expect(heading).to_be_visible()
+        assert "lang=vi" in page.url and "sample=ship_0002" in page.url
         no_exception(page)
 
 

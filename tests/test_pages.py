@@ -73,7 +73,7 @@ def test_home_shows_the_default_model_card():
 
 # ---- Attention
 def test_attention_renders_every_variant_with_defaults_one_at_a_time():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention.py"))
     expected = {"simplified": {"simplified_scores", "simplified_weights"},
                 "trainable": {"trainable_scores", "trainable_weights"},
                 "causal": {"causal_mask", "causal_masked_scores", "causal_weights", "causal_renorm"},
@@ -87,7 +87,7 @@ def test_attention_renders_every_variant_with_defaults_one_at_a_time():
 
 
 def test_changing_the_sentence_changes_the_heatmaps():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention.py"))
     at.text_input(key="sentence").input("Death is like the wind, always by my side").run()
     figure = charts(ok(at))["simplified_weights"]
     assert len(figure["data"][0]["z"]) == 10
@@ -95,7 +95,7 @@ def test_changing_the_sentence_changes_the_heatmaps():
 
 
 def test_causal_toggle_hides_the_future():
-    at = ok(page("pages/1_attention_text.py", variant="trainable"))
+    at = ok(page("pages/1_attention.py", variant="trainable"))
     assert all(v is not None for row in z(at, "trainable_weights") for v in row)
     at.toggle(key="causal").set_value(True).run()
     weights = z(ok(at), "trainable_weights")
@@ -104,7 +104,7 @@ def test_causal_toggle_hides_the_future():
 
 
 def test_causal_tab_shows_both_methods_agree():
-    at = ok(page("pages/1_attention_text.py", variant="causal"))
+    at = ok(page("pages/1_attention.py", variant="causal"))
     by_mask, by_renormalising = z(at, "causal_weights"), z(at, "causal_renorm")
     assert all((a is None and b is None) or a == pytest.approx(b, abs=1e-6)
                for row_a, row_b in zip(by_mask, by_renormalising) for a, b in zip(row_a, row_b))
@@ -114,14 +114,14 @@ def test_causal_tab_shows_both_methods_agree():
 
 
 def test_changing_heads_changes_the_head_maps():
-    at = ok(page("pages/1_attention_text.py", variant="multi"))
+    at = ok(page("pages/1_attention.py", variant="multi"))
     assert {"head_0", "head_1"} <= set(charts(at)) and "head_2" not in charts(at)
     at.selectbox(key="heads").set_value(4).run()
     assert {"head_0", "head_1", "head_2", "head_3"} <= set(charts(ok(at)))
 
 
 def test_head_subset_changes_the_average():
-    at = ok(page("pages/1_attention_text.py", variant="multi"))
+    at = ok(page("pages/1_attention.py", variant="multi"))
     before = z(at, "head_average")
     at.multiselect(key="avg_heads").set_value([1]).run()
     after = z(ok(at), "head_average")
@@ -129,14 +129,14 @@ def test_head_subset_changes_the_average():
 
 
 def test_long_sentence_is_truncated_with_a_notice():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention.py"))
     at.text_input(key="sentence").input("word " * 80).run()
     assert any("80 tokens; only the first 64" in w.value for w in ok(at).warning)
     assert len(z(at, "simplified_weights")) == 64
 
 
 def test_hand_typed_table_gives_checkable_scores():
-    at = ok(page("pages/1_attention_text.py"))
+    at = ok(page("pages/1_attention.py"))
     at.radio(key="embedding_source").set_value("table").run()
     scores = z(ok(at), "simplified_scores")
     assert scores[0][0] == pytest.approx(0.43 ** 2 + 0.15 ** 2 + 0.89 ** 2, abs=1e-5)
@@ -144,7 +144,7 @@ def test_hand_typed_table_gives_checkable_scores():
 
 
 def test_a_page_speaks_the_language_chosen_in_the_frame():
-    at = ok(page("pages/1_attention_text.py", lang="vi"))
+    at = ok(page("pages/1_attention.py", lang="vi"))
     assert at.title[0].value == "Attention (văn bản)"
     assert at.toggle(key="causal").label == "Nhân quả (che token tương lai)"
 
@@ -158,7 +158,7 @@ def test_the_frame_draws_the_language_switch_once_and_it_translates():
 
 # ---- Patches & predictions
 def test_patches_page_shows_the_pipeline_and_top5():
-    at = ok(page("pages/2_patches_image.py"))
+    at = ok(page("pages/2_patches.py"))
     shown = charts(at)
     assert {"original", "small", "grid", "sequence", "top5"} <= set(shown)
     assert len(shown["top5"]["data"][0]["x"]) == 5
@@ -166,7 +166,7 @@ def test_patches_page_shows_the_pipeline_and_top5():
 
 
 def test_picking_another_sample_changes_the_prediction():
-    at = ok(page("pages/2_patches_image.py"))
+    at = ok(page("pages/2_patches.py"))
     before = charts(at)["top5"]["data"][0]["x"]
     samples = at.selectbox(key="sample").options
     at.selectbox(key="sample").select_index(len(samples) - 1).run()
@@ -175,7 +175,7 @@ def test_picking_another_sample_changes_the_prediction():
 
 
 def test_the_gallery_frames_the_sample_in_use():
-    at = ok(page("pages/2_patches_image.py"))
+    at = ok(page("pages/2_patches.py"))
     samples = at.selectbox(key="sample").options
     at.selectbox(key="sample").select_index(len(samples) - 1).run()
     gallery = charts(ok(at))["sample_gallery"]
@@ -203,7 +203,7 @@ def picture_uploaded(monkeypatch, data: bytes, name: str) -> AppTest:
     """The Patches page after uploading `data` as the picture."""
     fake = SimpleNamespace(getvalue=lambda: data, name=name)
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
-    at = ok(page("pages/2_patches_image.py"))
+    at = ok(page("pages/2_patches.py"))
     return at.radio(key="image_source").set_value("upload").run()
 
 
@@ -224,7 +224,7 @@ def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
 def test_a_bad_upload_is_explained_in_vietnamese(monkeypatch):
     fake = SimpleNamespace(getvalue=lambda: b"definitely not a picture", name="notes.png")
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
-    at = ok(page("pages/2_patches_image.py", lang="vi", image_source="upload"))
+    at = ok(page("pages/2_patches.py", lang="vi", image_source="upload"))
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("Không dùng được ảnh này: tệp này không phải là ảnh đọc được")
     assert "not an image" not in errors[0]
@@ -232,35 +232,35 @@ def test_a_bad_upload_is_explained_in_vietnamese(monkeypatch):
 
 # ---- Spatial W
 def test_w_page_shows_every_head_and_the_average():
-    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    at = ok(page("pages/3_spatial-w.py"))
     shown = charts(at)
     assert {"w_head_0", "w_head_1", "w_avg", "w_init", "w_snapshot", "attention", "w_beside"} <= set(shown)
     assert len(shown["w_avg"]["data"][0]["z"]) == 16
 
 
 def test_changing_layer_changes_w():
-    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    at = ok(page("pages/3_spatial-w.py"))
     before = z(at, "w_avg")
     at.select_slider(key="layer").set_value(1).run()
     assert z(ok(at), "w_avg") != before
 
 
 def test_head_subset_changes_the_w_average():
-    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    at = ok(page("pages/3_spatial-w.py"))
     before = z(at, "w_avg")
     at.multiselect(key="w_heads").set_value([0]).run()
     assert z(ok(at), "w_avg") != before and z(at, "w_avg") == z(at, "w_head_0")
 
 
 def test_snapshot_slider_walks_through_training():
-    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    at = ok(page("pages/3_spatial-w.py"))
     last = z(at, "w_snapshot")
     at.select_slider(key="snapshot").set_value("init").run()
     assert z(ok(at), "w_snapshot") != last and z(at, "w_snapshot") == z(at, "w_init")
 
 
 def test_attention_changes_with_the_image_while_w_does_not():
-    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    at = ok(page("pages/3_spatial-w.py"))
     at.radio(key="w_image_source").set_value("sample").run()
     attention, w = z(ok(at), "attention"), z(at, "w_beside")
     box = at.selectbox(key="w_sample")
@@ -270,14 +270,14 @@ def test_attention_changes_with_the_image_while_w_does_not():
 
 
 def test_query_patch_picks_the_row_laid_on_the_grid():
-    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    at = ok(page("pages/3_spatial-w.py"))
     before = charts(at)["row_Average"]["data"][1]["z"]
     at.selectbox(key="query").set_value(0).run()
     assert charts(ok(at))["row_Average"]["data"][1]["z"] != before
 
 
 def test_w_page_shows_each_heads_kernel_and_its_figures():
-    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    at = ok(page("pages/3_spatial-w.py"))
     shown = charts(at)
     assert {"kernel_Head 0", "kernel_Head 1", "kernel_Average"} <= set(shown)
     assert np.asarray(shown["kernel_Head 0"]["data"][0]["z"], dtype=float).shape == (7, 7)  # 4x4 grid
@@ -289,13 +289,13 @@ def test_w_page_shows_each_heads_kernel_and_its_figures():
 
 
 def test_w_page_with_the_default_s16_checkpoint():
-    at = ok(page("pages/3_spatial_w_gmlp.py", checkpoint=None))
+    at = ok(page("pages/3_spatial-w.py", checkpoint=None))
     shown = charts(at)
     assert {"w_head_0", "w_head_1", "w_head_2", "w_head_3"} <= set(shown)
 
 
 # ---- Language models (the shipped lm-*.safetensors)
-LM_PAGE = "pages/4_language_models_text.py"
+LM_PAGE = "pages/4_language-models.py"
 
 
 def test_language_page_compares_the_three_models_on_the_default_text():
@@ -394,12 +394,12 @@ def test_an_uploaded_timm_imagenet_model_shows_top5_and_its_196_token_w(monkeypa
     upload_in_sidebar(monkeypatch, timm_imagenet_file, "gmlp_ti16_224.pth")
     at = ok(page("app.py", checkpoint=None))
     assert at.session_state["checkpoint"] == "uploaded"
-    at.switch_page("pages/2_patches_image.py").run()
+    at.switch_page("pages/2_patches.py").run()
     top5 = charts(ok(at))["top5"]["data"][0]["y"]
     imagenet = (ROOT / "gmlp_core" / "data" / "imagenet_classes.txt").read_text().splitlines()
     assert len(top5) == 5 and set(top5) <= set(imagenet)
     assert len(charts(at)["small"]["data"][0]["z"]) == 224
-    at.switch_page("pages/3_spatial_w_gmlp.py").run()
+    at.switch_page("pages/3_spatial-w.py").run()
     assert len(z(ok(at), "w_avg")) == 196 and len(z(at, "attention")) == 196
 
 
@@ -409,7 +409,7 @@ def test_a_truncated_upload_is_named_and_the_app_keeps_its_checkpoint(monkeypatc
     at = ok(page("app.py", checkpoint=None))
     assert any("cut.safetensors" in e.value and "truncated" in e.value for e in at.sidebar.error)
     assert at.session_state["checkpoint"] == "s16.safetensors"
-    at.switch_page("pages/2_patches_image.py").run()
+    at.switch_page("pages/2_patches.py").run()
     assert "top5" in charts(ok(at))
 
 
@@ -435,12 +435,12 @@ def test_an_upload_with_the_wrong_extension_is_named(monkeypatch):
 # ---- State that outlives a page, and travels in the URL
 def test_a_page_change_keeps_the_sentence_and_settings():
     at = ok(page("app.py", checkpoint=None))
-    at.switch_page("pages/1_attention_text.py").run()
+    at.switch_page("pages/1_attention.py").run()
     at.text_input(key="sentence").input("Learning never exhausts the mind").run()
     at.toggle(key="causal").set_value(True).run()
-    at.switch_page("pages/2_patches_image.py").run()
+    at.switch_page("pages/2_patches.py").run()
     assert "top5" in charts(ok(at))
-    at.switch_page("pages/1_attention_text.py").run()
+    at.switch_page("pages/1_attention.py").run()
     assert ok(at).text_input(key="sentence").value == "Learning never exhausts the mind"
     assert at.toggle(key="causal").value is True
     assert at.query_params["sentence"] == "Learning never exhausts the mind" and at.query_params["causal"] == "1"
@@ -453,12 +453,12 @@ def test_a_link_opens_the_same_view_and_ignores_bad_parameters_with_a_notice():
     assert at.session_state["lang"] == "vi" and at.session_state["sentence"] == "Học, học nữa"
     assert at.session_state["sample"].stem == "ship_0002" and "layer" not in at.session_state
     assert any("layer" in t.value and "view" in t.value for t in at.toast)
-    at.switch_page("pages/1_attention_text.py").run()
+    at.switch_page("pages/1_attention.py").run()
     assert ok(at).text_input(key="sentence").value == "Học, học nữa" and at.title[0].value == "Attention (văn bản)"
 
 
 def test_vietnamese_reaches_class_names_numbers_and_snapshot_labels():
-    at = ok(page("pages/2_patches_image.py", lang="vi", sample=ROOT / "gmlp_core" / "ui" / "samples" / "ship_0002.jpg"))
+    at = ok(page("pages/2_patches.py", lang="vi", sample=ROOT / "gmlp_core" / "ui" / "samples" / "ship_0002.jpg"))
     top5 = charts(at)["top5"]["data"][0]
     assert set(top5["y"]) <= {"máy bay", "ô tô", "chim", "mèo", "hươu", "chó", "ếch", "ngựa", "tàu thuỷ", "xe tải"}
     assert all("," in text and "." not in text for text in top5["text"])
@@ -466,7 +466,7 @@ def test_vietnamese_reaches_class_names_numbers_and_snapshot_labels():
     home = ok(page("app.py", checkpoint=None, lang="vi"))
     parameters = next(m.value for m in home.metric if m.label == "Số tham số")
     assert parameters == "1.837.514"
-    w = ok(page("pages/3_spatial_w_gmlp.py", lang="vi"))
+    w = ok(page("pages/3_spatial-w.py", lang="vi"))
     assert w.select_slider(key="snapshot").options[:2] == ["khởi tạo", "epoch 1"]
 
 
@@ -477,7 +477,7 @@ def test_class_names_uploaded_for_an_uploaded_model_reach_its_top5(monkeypatch, 
     torch.save(gMLPVision(image_size=32, patch_size=8, num_classes=3, dim=16, depth=1).state_dict(), buffer)
     upload_in_sidebar(monkeypatch, buffer.getvalue(), "lucidrains.pt", class_names="tortoise\nhare\n<b>owl</b>\n".encode())
     at = ok(page("app.py", checkpoint=None))
-    at.switch_page("pages/2_patches_image.py").run()
+    at.switch_page("pages/2_patches.py").run()
     assert set(charts(ok(at))["top5"]["data"][0]["y"]) == {"tortoise", "hare", "&lt;b&gt;owl&lt;/b&gt;"}
     upload_in_sidebar(monkeypatch, buffer.getvalue(), "lucidrains.pt", class_names=b"one\ntwo\n")
     at = ok(page("app.py", checkpoint=None))
@@ -485,7 +485,7 @@ def test_class_names_uploaded_for_an_uploaded_model_reach_its_top5(monkeypatch, 
 
 
 def test_changing_the_head_count_averages_all_the_new_heads():
-    at = ok(page("pages/1_attention_text.py", variant="multi"))
+    at = ok(page("pages/1_attention.py", variant="multi"))
     at.multiselect(key="avg_heads").set_value([1]).run()
     at.selectbox(key="heads").set_value(4).run()
     assert ok(at).multiselect(key="avg_heads").value == [0, 1, 2, 3]
@@ -493,13 +493,13 @@ def test_changing_the_head_count_averages_all_the_new_heads():
 
 
 def test_one_number_per_head_is_said_in_the_singular():
-    at = ok(page("pages/1_attention_text.py", variant="multi"))
+    at = ok(page("pages/1_attention.py", variant="multi"))
     at.selectbox(key="heads").set_value(4).run()
     assert any("4 heads of 1** number each" in m.value for m in ok(at).markdown)
 
 
 def test_the_average_w_keeps_one_colour_scale_on_the_whole_page():
-    at = ok(page("pages/3_spatial_w_gmlp.py"))
+    at = ok(page("pages/3_spatial-w.py"))
     shown = charts(at)
     ranges = {key: (shown[key]["data"][0]["zmin"], shown[key]["data"][0]["zmax"])
               for key in ("w_avg", "w_snapshot", "w_beside", "w_init")}

@@ -105,7 +105,9 @@ def example_picker(examples, target_key: str, pick_key: str, format_func=str) ->
 # ---- the shared sidebar (drawn by app.py before the page runs)
 def language_selector() -> None:
     codes = list(LANGUAGES)
-    st.session_state.setdefault("lang", "en")
+    # re-asserted every run, so the choice holds even when Streamlit sees this selectbox as a new widget
+    # (the first run of a fresh server draws the frame from inside a page: gmlp_core.ui.frame)
+    st.session_state["lang"] = st.session_state.get("lang", "en")
     st.sidebar.selectbox("Language / Ngôn ngữ", codes, format_func=LANGUAGES.get, key="lang")
 
 

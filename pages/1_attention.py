@@ -6,9 +6,12 @@ from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choic
 from gmlp_core.models import head_average
 from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
                             embeddings_from_table, table_rows, tokenize)
+from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, value_range
 from gmlp_core.ui.tables import matrix_csv, matrix_frame
 from gmlp_core.ui.widgets import example_picker, explain, grid, setup_page, tr
+
+require_frame()  # a fresh server can run this file without app.py: run the app instead
 
 DEFAULTS = LessonSettings()
 

@@ -6,8 +6,11 @@ from gmlp_core.language import char_labels, guesses_text
 from gmlp_core.models import head_average
 from gmlp_core.text import EXAMPLE_PROMPTS
 from gmlp_core.ui import lm_cache
+from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, loss_curves_figure, surprise_figure, value_range
 from gmlp_core.ui.widgets import example_picker, grid, language_models, literal, setup_page, snapshot_text, tr
+
+require_frame()  # a fresh server can run this file without app.py: run the app instead
 
 setup_page("lm_title")
 st.caption(tr("lm_intro"))

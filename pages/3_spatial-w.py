@@ -7,10 +7,13 @@ from gmlp_core.images import load_image
 from gmlp_core.inference import prepare, token_attention, token_labels
 from gmlp_core.models import head_average, spatial_weights
 from gmlp_core.spatial import offset_kernel
+from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, kernel_figure, row_on_grid_figure, value_range
 from gmlp_core.ui.tables import grid_structure_frame, heads_csv, matrix_csv, npy_bytes
 from gmlp_core.ui.widgets import (current_checkpoint, current_image, grid, pct, sample_gallery, sample_label,
                                   sample_paths, setup_page, snapshot_text, structure_columns, tr)
+
+require_frame()  # a fresh server can run this file without app.py: run the app instead
 
 setup_page("w_title")
 st.caption(tr("w_intro"))
