@@ -5,6 +5,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from urllib.parse import urlparse
@@ -31,14 +32,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# What the server must never log while the browser tests use it: a traceback, or Streamlit's warning
+# that a widget got both a default and a Session State value (the view state must not fight the widgets)
+SERVER_LOG_PROBLEMS = ("Traceback", "was created with a default value but also had its value set")
+
+
 @contextlib.contextmanager
 def streamlit_server():
-    """A fresh `streamlit run app.py` on a free port -> its URL."""
+    """A fresh `streamlit run app.py` on a free port -> its URL; its log is checked when it stops."""
     port = free_port()
+    log = tempfile.TemporaryFile()
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -49,7 +56,8 @@ def streamlit_server():
             time.sleep(0.5)
     else:
         server.kill()
-        pytest.fail("streamlit did not start: " + server.stdout.read().decode()[-2000:])
+        log.seek(0)
+        pytest.fail("streamlit did not start: " + log.read().decode()[-2000:])
     try:
         yield url
     finally:
@@ -59,6 +67,11 @@ def streamlit_server():
         except subprocess.TimeoutExpired:  # open websockets can hold a graceful stop
             server.kill()
             server.wait(timeout=20)
+        log.seek(0)
+        text = log.read().decode(errors="replace")
+        log.close()
+    problems = [p for p in SERVER_LOG_PROBLEMS if p in text]
+    assert not problems, f"the server logged {problems}:\n{text[-4000:]}"
 
 
 @pytest.fixture(scope="module")
