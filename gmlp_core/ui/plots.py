@@ -46,14 +46,21 @@ def ticks(categories: list[str], labels, most: int = 40) -> dict:
     return dict(tickmode="array", tickvals=categories[::step], ticktext=[escape_label(label) for label in labels][::step])
 
 
+def figure_of(data: list, layout: dict) -> go.Figure:
+    """One Figure from trace and layout dicts: Plotly validates them once. Building a figure step by step
+    (update_layout, add_shape, add_annotation) costs about 10 ms a call, which a class's reruns pay."""
+    return go.Figure(data=data, layout=layout)
+
+
 def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str = "value",
             row_title: str = "query token", col_title: str = "key token", hidden=None,
             hidden_text: str = "hidden", extra: dict | None = None, zrange=None, signed: bool = False,
-            height: int | None = None, compact: bool = False) -> go.Figure:
+            height: int | None = None, compact: bool = False, shapes: list | None = None) -> go.Figure:
     """A labelled (rows x cols) heatmap; hidden cells (bool mask) are left blank on a grey ground.
 
     extra: more matrices of the same shape shown on hover, by name (e.g. the raw scores).
     compact: for small multiples: no axis titles, a thin colour bar, small tick labels.
+    shapes: Plotly shapes drawn over the map (cells are at 0..cols-1, 0..rows-1).
     Hover text is one template over customdata, not a string per cell.
     """
     values = as_array(matrix)
@@ -68,8 +75,8 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     lines = [f"{escape_label(value_name)}: %{{z:.4g}}"] + \
             [f"{name}: %{{customdata[{i}]:.4g}}" for i, name in enumerate(extra)]
     zmin, zmax = zrange if zrange is not None else value_range(shown, signed=signed)
-    figure = go.Figure(go.Heatmap(
-        z=shown, x=x, y=y, customdata=np.stack(list(extra.values()), axis=-1) if extra else None,
+    data = [dict(
+        type="heatmap", z=shown, x=x, y=y, customdata=np.stack(list(extra.values()), axis=-1) if extra else None,
         hovertemplate=head + "<br>".join(lines) + "<extra></extra>",
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
         # the colour bar lies under the map: in a narrow column the width is what the matrix lacks
@@ -80,18 +87,19 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
         # few tokens: the numbers themselves in the cells, so a class can read them off the projector
         texttemplate="%{z:.2f}" if rows * cols <= CELL_NUMBERS_UP_TO and not compact else None,
         textfont=dict(size=12 if max(rows, cols) <= 8 else 10),
-    ))
+    )]
     if hidden_mask.any():  # an invisible layer over the hidden cells, so they still name themselves on hover
-        figure.add_trace(go.Heatmap(
-            z=np.where(hidden_mask, 0.0, np.nan), x=x, y=y, colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-            showscale=False, hoverongaps=False, hovertemplate=head + escape_label(hidden_text) + "<extra></extra>"))
+        data.append(dict(
+            type="heatmap", z=np.where(hidden_mask, 0.0, np.nan), x=x, y=y,
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverongaps=False,
+            hovertemplate=head + escape_label(hidden_text) + "<extra></extra>"))
     # few tokens: cells fill the column like a table of numbers; many: square cells, so bands and diagonals
     # keep their shape
     square = compact or max(rows, cols) > 12
     size = height or (400 if square else max(320, min(680, 130 + 30 * rows)))
     tick_font = dict(size=8 if compact or max(rows, cols) > 24 else 11)
     top = (30 if title else 0) + (0 if compact else 22)  # the title, then the column title above the ticks
-    figure.update_layout(
+    return figure_of(data, dict(
         title=dict(text=escape_label(title), font=dict(size=14), y=1.0, yanchor="top", pad=dict(t=8)), height=size,
         margin=dict(l=10, r=10, t=top + 10, b=10), plot_bgcolor=HIDDEN_COLOUR, font=FONT,
         xaxis=dict(title="" if compact else escape_label(col_title), **ticks(x, col_labels, 16 if compact else 40),
@@ -101,39 +109,37 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
                    autorange="reversed", showgrid=False, scaleanchor="x" if square else None, constrain="domain",
                    tickfont=tick_font,
                    type="category"),
-    )
-    return figure
+        shapes=shapes or [],
+    ))
 
 
 def image_figure(pixels: np.ndarray, title: str = "", height: int = 260) -> go.Figure:
     """An RGB uint8 image (H, W, 3) shown pixel-exact with a pixel-coordinate hover."""
-    figure = go.Figure(go.Image(z=pixels, hovertemplate="x %{x}, y %{y}<br>RGB %{z}<extra></extra>"))
-    _image_layout(figure, title, height)
-    return figure
+    return figure_of([_image_trace(pixels)], _image_layout(title, height))
 
 
-def _image_layout(figure: go.Figure, title: str, height: int) -> None:
-    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=height, font=FONT,
-                         margin=dict(l=0, r=0, t=36 if title else 0, b=0))
-    figure.update_xaxes(visible=False, constrain="domain")
-    figure.update_yaxes(visible=False, scaleanchor="x", constrain="domain")
+def _image_trace(pixels: np.ndarray) -> dict:
+    return dict(type="image", z=pixels, hovertemplate="x %{x}, y %{y}<br>RGB %{z}<extra></extra>")
+
+
+def _image_layout(title: str, height: int, **more) -> dict:
+    return dict(title=dict(text=title, font=dict(size=14)), height=height, font=FONT,
+                margin=dict(l=0, r=0, t=36 if title else 0, b=0), xaxis=dict(visible=False, constrain="domain"),
+                yaxis=dict(visible=False, scaleanchor="x", constrain="domain", autorange="reversed"), **more)
 
 
 def patch_grid_figure(pixels: np.ndarray, patch_size: int, title: str = "", height: int = 320) -> go.Figure:
     """The model-size image with the patch grid drawn on it and each patch's number at its centre."""
-    figure = image_figure(pixels, title, height)
     side = pixels.shape[0]
     grid = side // patch_size
-    for k in range(1, grid):
-        edge = k * patch_size - 0.5
-        figure.add_shape(type="line", x0=edge, x1=edge, y0=-0.5, y1=side - 0.5, line=dict(color="white", width=2))
-        figure.add_shape(type="line", y0=edge, y1=edge, x0=-0.5, x1=side - 0.5, line=dict(color="white", width=2))
-    for index in range(grid * grid):
-        row, col = divmod(index, grid)
-        figure.add_annotation(x=col * patch_size + patch_size / 2 - 0.5, y=row * patch_size + patch_size / 2 - 0.5,
-                              text=f"<b>{index}</b>", showarrow=False,
-                              font=dict(color="white", size=max(9, 16 - grid)), bgcolor="rgba(0,0,0,0.45)")
-    return figure
+    line = dict(color="white", width=2)
+    edges = [k * patch_size - 0.5 for k in range(1, grid)]
+    shapes = [dict(type="line", x0=e, x1=e, y0=-0.5, y1=side - 0.5, line=line) for e in edges] + \
+             [dict(type="line", y0=e, y1=e, x0=-0.5, x1=side - 0.5, line=line) for e in edges]
+    annotations = [dict(x=(i % grid) * patch_size + patch_size / 2 - 0.5, y=(i // grid) * patch_size + patch_size / 2 - 0.5,
+                        text=f"<b>{i}</b>", showarrow=False, font=dict(color="white", size=max(9, 16 - grid)),
+                        bgcolor="rgba(0,0,0,0.45)") for i in range(grid * grid)]
+    return figure_of([_image_trace(pixels)], _image_layout(title, height, shapes=shapes, annotations=annotations))
 
 
 def patch_sequence_figure(pixels: np.ndarray, patch_size: int, cls_token: bool, title: str = "",
@@ -146,15 +152,12 @@ def patch_sequence_figure(pixels: np.ndarray, patch_size: int, cls_token: bool, 
     strip = np.full((patch_size, len(tiles) * (patch_size + gap) - gap, 3), 255, dtype=np.uint8)
     for i, tile in enumerate(tiles):
         strip[:, i * (patch_size + gap):i * (patch_size + gap) + patch_size] = tile
-    figure = go.Figure(go.Image(z=strip, hoverinfo="skip"))
-    for i, label in enumerate(labels):
-        figure.add_annotation(x=i * (patch_size + gap) + patch_size / 2 - 0.5, y=patch_size + 0.5, yanchor="top",
-                              text=label, showarrow=False, font=dict(size=10))
-    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=150 if len(tiles) <= 20 else 130,
-                         margin=dict(l=0, r=0, t=36 if title else 0, b=24), font=FONT)
-    figure.update_xaxes(visible=False)
-    figure.update_yaxes(visible=False, scaleanchor="x", range=[patch_size + 3, -0.5])
-    return figure
+    annotations = [dict(x=i * (patch_size + gap) + patch_size / 2 - 0.5, y=patch_size + 0.5, yanchor="top",
+                        text=label, showarrow=False, font=dict(size=10)) for i, label in enumerate(labels)]
+    return figure_of([dict(type="image", z=strip, hoverinfo="skip")], dict(
+        title=dict(text=title, font=dict(size=14)), height=150 if len(tiles) <= 20 else 130,
+        margin=dict(l=0, r=0, t=36 if title else 0, b=24), font=FONT, annotations=annotations,
+        xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x", range=[patch_size + 3, -0.5])))
 
 
 def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str = "probability",
@@ -162,16 +165,13 @@ def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str =
     """Horizontal bars, most likely class on top; texts: the probabilities as printed (default 12.3%)."""
     names = [escape_label(name) for name, _ in top]
     values = [p for _, p in top]
-    figure = go.Figure(go.Bar(
-        x=values, y=names, orientation="h", text=texts or [f"{p:.1%}" for p in values], textposition="auto",
-        marker_color=["#1f77b4"] + ["#9ecae1"] * (len(top) - 1),
-        hovertemplate="%{y}: %{x:.2%}<extra></extra>",
-    ))
-    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=60 + 36 * len(top), font=FONT,
-                         margin=dict(l=10, r=10, t=36 if title else 10, b=10),
-                         xaxis=dict(title=value_name, range=[0, 1], tickformat=".0%"),
-                         yaxis=dict(autorange="reversed"))
-    return figure
+    bars = dict(type="bar", x=values, y=names, orientation="h", text=texts or [f"{p:.1%}" for p in values],
+                textposition="auto", marker_color=["#1f77b4"] + ["#9ecae1"] * (len(top) - 1),
+                hovertemplate="%{y}: %{x:.2%}<extra></extra>")
+    return figure_of([bars], dict(title=dict(text=title, font=dict(size=14)), height=60 + 36 * len(top), font=FONT,
+                                  margin=dict(l=10, r=10, t=36 if title else 10, b=10),
+                                  xaxis=dict(title=value_name, range=[0, 1], tickformat=".0%"),
+                                  yaxis=dict(autorange="reversed")))
 
 
 def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: int, *, title: str = "",
@@ -188,18 +188,19 @@ def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: i
     zmin, zmax = zrange if zrange is not None else value_range(values, signed=signed)
     centres = [k * patch_size + patch_size / 2 - 0.5 for k in range(grid)]
     numbers = np.arange(grid * grid).reshape(grid, grid)
-    figure = image_figure(pixels, title, height)
-    figure.add_trace(go.Heatmap(
-        z=values.reshape(grid, grid), x=centres, y=centres, customdata=numbers, opacity=0.6,
+    overlay = dict(
+        type="heatmap", z=values.reshape(grid, grid), x=centres, y=centres, customdata=numbers, opacity=0.6,
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
         colorbar=dict(title=dict(text=value_name, side="right"), thickness=12),
         hovertemplate=f"{escape_label(hover_text)} %{{customdata}}: %{{z:.4g}}<extra></extra>",
-    ))
+    )
+    shapes = []
     if 0 <= query < grid * grid:
         row, col = divmod(query, grid)
-        figure.add_shape(type="rect", x0=col * patch_size - 0.5, x1=(col + 1) * patch_size - 0.5,
-                         y0=row * patch_size - 0.5, y1=(row + 1) * patch_size - 0.5, line=dict(color="black", width=3))
-    return figure
+        shapes.append(dict(type="rect", x0=col * patch_size - 0.5, x1=(col + 1) * patch_size - 0.5,
+                           y0=row * patch_size - 0.5, y1=(row + 1) * patch_size - 0.5,
+                           line=dict(color="black", width=3)))
+    return figure_of([_image_trace(pixels), overlay], _image_layout(title, height, shapes=shapes))
 
 
 def kernel_figure(kernel, *, title: str = "", value_name: str = "mean W", row_title: str = "rows down",
@@ -209,12 +210,11 @@ def kernel_figure(kernel, *, title: str = "", value_name: str = "mean W", row_ti
     values = as_array(kernel)
     side = values.shape[0]
     offsets = [str(k) for k in range(-(side // 2), side // 2 + 1)]
-    figure = heatmap(values, offsets, offsets, title=title, value_name=value_name, row_title=row_title,
-                     col_title=col_title, signed=True, zrange=zrange, height=height, compact=True)
     centre = offsets.index("0")
-    figure.add_shape(type="rect", x0=centre - 0.5, x1=centre + 0.5, y0=centre - 0.5, y1=centre + 0.5,
-                     line=dict(color="black", width=2))
-    return figure
+    box = dict(type="rect", x0=centre - 0.5, x1=centre + 0.5, y0=centre - 0.5, y1=centre + 0.5,
+               line=dict(color="black", width=2))
+    return heatmap(values, offsets, offsets, title=title, value_name=value_name, row_title=row_title,
+                   col_title=col_title, signed=True, zrange=zrange, height=height, compact=True, shapes=[box])
 
 
 def thumbnail_grid_figure(thumbnails: list[bytes], captions: list[str], current: int | None = None,
@@ -230,28 +230,24 @@ def thumbnail_grid_figure(thumbnails: list[bytes], captions: list[str], current:
     x = [i % per_row for i in range(count)]
     y = [(i // per_row) * pitch for i in range(count)]
     safe = [escape_label(c) for c in captions]
-    figure = go.Figure(go.Scatter(
-        x=x, y=y, mode="markers", marker=dict(size=48, color="rgba(0,0,0,0)"), customdata=safe,
-        hovertemplate="%{customdata}<extra></extra>", selected=dict(marker=dict(opacity=1)),
-        unselected=dict(marker=dict(opacity=1)),
-    ))
-    for i, data in enumerate(thumbnails):
-        figure.add_layout_image(source=f"data:{mime};base64,{base64.b64encode(data).decode()}", x=x[i], y=y[i],
-                                xref="x", yref="y", sizex=0.92, sizey=0.92, xanchor="center", yanchor="middle",
-                                sizing="stretch", layer="below")
-        figure.add_annotation(x=x[i], y=y[i] + 0.6, text=safe[i], showarrow=False, font=dict(size=11),
-                              xref="x", yref="y")
-    if current is not None and 0 <= current < count:
-        figure.add_shape(type="rect", x0=x[current] - 0.5, x1=x[current] + 0.5, y0=y[current] - 0.5,
-                         y1=y[current] + 0.5, line=dict(color="#ff4b4b", width=3))
+    points = dict(type="scatter", x=x, y=y, mode="markers", marker=dict(size=48, color="rgba(0,0,0,0)"),
+                  customdata=safe, hovertemplate="%{customdata}<extra></extra>",
+                  selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
+    images = [dict(source=f"data:{mime};base64,{base64.b64encode(data).decode()}", x=x[i], y=y[i], xref="x",
+                   yref="y", sizex=0.92, sizey=0.92, xanchor="center", yanchor="middle", sizing="stretch",
+                   layer="below") for i, data in enumerate(thumbnails)]
+    annotations = [dict(x=x[i], y=y[i] + 0.6, text=safe[i], showarrow=False, font=dict(size=11), xref="x", yref="y")
+                   for i in range(count)]
+    shapes = [dict(type="rect", x0=x[current] - 0.5, x1=x[current] + 0.5, y0=y[current] - 0.5, y1=y[current] + 0.5,
+                   line=dict(color="#ff4b4b", width=3))] if current is not None and 0 <= current < count else []
     hidden = dict(visible=False, fixedrange=True)
-    figure.update_layout(
+    return figure_of([points], dict(
         height=40 + 125 * rows, margin=dict(l=4, r=4, t=4, b=4), font=FONT, showlegend=False,
         hovermode="closest", hoverdistance=80, dragmode=False, plot_bgcolor="rgba(0,0,0,0)",
+        images=images, annotations=annotations, shapes=shapes,
         xaxis=dict(range=[-0.55, per_row - 0.45], **hidden),
         yaxis=dict(range=[(rows - 1) * pitch + 0.9, -0.55], scaleanchor="x", constrain="domain", **hidden),
-    )
-    return figure
+    ))
 
 
 HISTORY_LEGENDS = {"train_top1": "train top-1", "val_top1": "validation top-1", "val_top5": "validation top-5"}
@@ -261,15 +257,12 @@ def history_figure(history: list[dict], title: str = "", epoch_title: str = "epo
                    accuracy_title: str = "accuracy", legends: dict | None = None) -> go.Figure:
     """Per-epoch train and validation top-1 from a checkpoint's training record; legends: record key -> name."""
     epochs = [r["epoch"] for r in history]
-    figure = go.Figure()
-    for key, name in (legends or HISTORY_LEGENDS).items():
-        if history and key in history[0]:
-            figure.add_trace(go.Scatter(x=epochs, y=[r[key] for r in history], name=name, mode="lines+markers"))
-    figure.update_layout(title=dict(text=title, font=dict(size=14)), height=280, font=FONT,
-                         margin=dict(l=10, r=10, t=36 if title else 10, b=10),
-                         xaxis=dict(title=epoch_title), yaxis=dict(title=accuracy_title, tickformat=".0%"),
-                         legend=dict(orientation="h", y=-0.3))
-    return figure
+    lines = [dict(type="scatter", x=epochs, y=[r[key] for r in history], name=name, mode="lines+markers")
+             for key, name in (legends or HISTORY_LEGENDS).items() if history and key in history[0]]
+    return figure_of(lines, dict(title=dict(text=title, font=dict(size=14)), height=280, font=FONT,
+                                 margin=dict(l=10, r=10, t=36 if title else 10, b=10),
+                                 xaxis=dict(title=epoch_title), yaxis=dict(title=accuracy_title, tickformat=".0%"),
+                                 legend=dict(orientation="h", y=-0.3)))
 
 
 def surprise_figure(chars: list[str], series: dict[str, tuple], title: str = "", value_name: str = "nats",
@@ -279,31 +272,27 @@ def surprise_figure(chars: list[str], series: dict[str, tuple], title: str = "",
     chars: the n characters' display labels; series: model name -> (surprise (n - 1,) for chars 1..n-1,
     guesses: n - 1 strings, the model's top-5 before each of those characters).
     """
-    figure = go.Figure()
     x = axis_labels(chars)[1:]
-    for name, (surprise, guesses) in series.items():
-        figure.add_trace(go.Scatter(
-            x=x, y=as_array(surprise), name=escape_label(name), mode="lines+markers",
-            customdata=[escape_label(g) for g in guesses],
-            hovertemplate=f"{escape_label(name)}<br>{escape_label(char_title)} %{{x}}: %{{y:.2f}} "
-                          f"{escape_label(value_name)}<br>{escape_label(guesses_title)}: %{{customdata}}<extra></extra>"))
-    figure.update_layout(
+    lines = [dict(type="scatter", x=x, y=as_array(surprise), name=escape_label(name), mode="lines+markers",
+                  customdata=[escape_label(g) for g in guesses],
+                  hovertemplate=f"{escape_label(name)}<br>{escape_label(char_title)} %{{x}}: %{{y:.2f}} "
+                                f"{escape_label(value_name)}<br>{escape_label(guesses_title)}: %{{customdata}}"
+                                "<extra></extra>")
+             for name, (surprise, guesses) in series.items()]
+    return figure_of(lines, dict(
         title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT, hovermode="closest",
         margin=dict(l=10, r=10, t=36 if title else 10, b=10), legend=dict(orientation="h", y=-0.35),
         xaxis=dict(type="category", **ticks(x, chars[1:], 64), title=escape_label(char_title), tickangle=0,
                    tickfont=dict(size=10 if len(chars) < 60 else 8)),
-        yaxis=dict(title=escape_label(value_name), rangemode="tozero"))
-    return figure
+        yaxis=dict(title=escape_label(value_name), rangemode="tozero")))
 
 
 def loss_curves_figure(histories: dict[str, list[dict]], title: str = "", step_title: str = "step",
                        loss_title: str = "validation loss (nats/char)") -> go.Figure:
     """Validation loss against training step, one line per model."""
-    figure = go.Figure()
-    for name, history in histories.items():
-        figure.add_trace(go.Scatter(x=[r["step"] for r in history], y=[r["val_loss"] for r in history],
-                                    name=escape_label(name), mode="lines"))
-    figure.update_layout(title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT,
-                         margin=dict(l=10, r=10, t=36 if title else 10, b=10), legend=dict(orientation="h", y=-0.3),
-                         xaxis=dict(title=escape_label(step_title)), yaxis=dict(title=escape_label(loss_title)))
-    return figure
+    lines = [dict(type="scatter", x=[r["step"] for r in history], y=[r["val_loss"] for r in history],
+                  name=escape_label(name), mode="lines") for name, history in histories.items()]
+    return figure_of(lines, dict(title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT,
+                                 margin=dict(l=10, r=10, t=36 if title else 10, b=10),
+                                 legend=dict(orientation="h", y=-0.3),
+                                 xaxis=dict(title=escape_label(step_title)), yaxis=dict(title=escape_label(loss_title))))
