@@ -262,14 +262,20 @@ def _gallery_clicked(select_key: str, chart_key: str, paths: list[Path]) -> None
         st.session_state[select_key] = paths[index]
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _gallery_figure(paths: tuple[str, ...], captions: tuple[str, ...], current: int | None, per_row: int):
+    """The gallery figure, built once per (pictures, language, picture in use): st.plotly_chart only reads it."""
+    return thumbnail_grid_figure([Path(p).read_bytes() for p in paths], list(captions), current, per_row)
+
+
 def sample_gallery(select_key: str, current: Path, per_row: int = 5) -> None:
     """Thumbnails of every sample under the select box `select_key` (showing `current`); a click on a
     picture picks that sample there."""
     paths = sample_paths()
     chart_key = f"{select_key}_gallery"
     with st.expander(tr("gallery"), expanded=False):  # folded: it is a second way to pick, not the lesson
-        figure = thumbnail_grid_figure([p.read_bytes() for p in paths], [cls(sample_class(p)) for p in paths],
-                                       paths.index(current) if current in paths else None, per_row)
+        figure = _gallery_figure(tuple(map(str, paths)), tuple(cls(sample_class(p)) for p in paths),
+                                 paths.index(current) if current in paths else None, per_row)
         st.plotly_chart(figure, key=chart_key, on_select=lambda: _gallery_clicked(select_key, chart_key, paths),
                         selection_mode="points", width="stretch", config={"displayModeBar": False})
         st.caption(tr("gallery_help"))
