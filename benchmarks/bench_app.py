@@ -3,9 +3,10 @@
     python benchmarks/bench_app.py [--reruns 20]
 
 Prints the median and 90th percentile of each page's rerun (after a first, warming run) beside an
-empty page's rerun measured in the same process; the Spatial W page again with a 196-token,
-224-px model in timm's gmlp_ti16_224 layout (random weights, 30 layers, as an upload would bring
-it); then the s16 forward pass for one 32x32 image.
+empty page's rerun measured in the same process; the Spatial W page again with a model of s64's
+shape (64 tokens, 61 W snapshots) and with a 196-token, 224-px model in timm's gmlp_ti16_224
+layout (random weights, 30 layers, as an upload would bring it); then the s16 forward pass for one
+32x32 image.
 """
 
 import argparse
@@ -23,9 +24,10 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from gmlp_core.checkpoints import load_checkpoint  # noqa: E402
+from gmlp_core.checkpoints import load_checkpoint, save_checkpoint  # noqa: E402
 from gmlp_core.images import load_image  # noqa: E402
 from gmlp_core.inference import prepare  # noqa: E402
+from gmlp_core.models import GMLPVision, preset, spatial_weights  # noqa: E402
 from gmlp_core.ui import widgets  # noqa: E402
 
 PAGES = ["app.py", "pages/1_attention.py", "pages/2_patches.py", "pages/3_spatial-w.py",
@@ -63,9 +65,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         widgets.CHECKPOINT_DIR = Path(folder)
         torch.save(timm.create_model("gmlp_ti16_224", pretrained=False).state_dict(), Path(folder) / "timm.pth")
-        at = AppTest.from_file(str(ROOT / "pages/3_spatial-w.py"), default_timeout=120)
-        at.session_state["checkpoint"] = "timm.pth"
-        print(describe("spatial W, 196 tokens (timm)", timed_reruns(at, args.reruns)))
+        s64 = GMLPVision(preset("s64"))  # the shipped s64's shape (64 tokens, 8 layers), random weights
+        save_checkpoint(s64, Path(folder) / "s64.safetensors", snapshots=torch.stack([spatial_weights(s64)] * 61))
+        for name, label in [("s64.safetensors", "spatial W, 64 tokens (s64 shape)"),
+                            ("timm.pth", "spatial W, 196 tokens (timm)")]:
+            at = AppTest.from_file(str(ROOT / "pages/3_spatial-w.py"), default_timeout=120)
+            at.session_state["checkpoint"] = name
+            print(describe(label, timed_reruns(at, args.reruns)))
 
     model, info = load_checkpoint(args.checkpoint)
     _, x = prepare(load_image(ROOT / "gmlp_core" / "ui" / "samples" / "cat_0000.jpg"), info)
