@@ -13,7 +13,7 @@ from .arrays import as_array
 HIDDEN_COLOUR = "#d9d9d9"
 WEIGHT_SCALE = "Viridis"
 SIGNED_SCALE = "RdBu_r"
-CELL_NUMBERS_UP_TO = 100  # cells; above this the numbers are on hover only
+CELL_NUMBERS_UP_TO = 8  # tokens; beyond this a cell in a half-width column is too narrow for "0.00"
 FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=12)
 
 
@@ -85,7 +85,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
                       tickfont=dict(size=9 if compact else 11)),
         hoverongaps=False, xgap=1, ygap=1,
         # few tokens: the numbers themselves in the cells, so a class can read them off the projector
-        texttemplate="%{z:.2f}" if rows * cols <= CELL_NUMBERS_UP_TO and not compact else None,
+        texttemplate="%{z:.2f}" if max(rows, cols) <= CELL_NUMBERS_UP_TO and not compact else None,
         textfont=dict(size=12 if max(rows, cols) <= 8 else 10),
     )]
     if hidden_mask.any():  # an invisible layer over the hidden cells, so they still name themselves on hover

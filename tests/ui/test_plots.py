@@ -102,3 +102,5 @@ def test_few_tokens_fill_the_column_and_many_keep_square_cells():
     # the colour bar lies under the map, so a narrow column gives its width to the matrix
     assert few.data[0].colorbar.orientation == "h" and many.data[0].colorbar.orientation == "h"
     assert few.data[0].texttemplate and many.data[0].texttemplate is None
+    ten = [str(i) for i in range(10)]  # the Vietnamese example: ten tokens, too narrow a cell for "0.00"
+    assert heatmap(np.eye(10), ten, ten).data[0].texttemplate is None
