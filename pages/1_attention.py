@@ -9,7 +9,7 @@ from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKEN
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, value_range
 from gmlp_core.ui.tables import matrix_csv, matrix_frame
-from gmlp_core.ui.widgets import example_picker, explain, grid, setup_page, tr
+from gmlp_core.ui.widgets import example_picker, explain, grid, persistent, setup_page, tr
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -26,7 +26,8 @@ example_picker(EXAMPLE_SENTENCES, "sentence", "example_pick")
 with st.sidebar:  # the input settings live beside the other controls, so the first screen holds a chart
     source = st.radio(tr("embedding_source"), ["seed", "table"], key="embedding_source",
                       format_func=lambda s: tr(f"embedding_{s}"))
-    dim = st.slider(tr("embedding_dim"), 2, 32, 8, key="embedding_dim") if source == "seed" else None
+    persistent("embedding_dim", 8)
+    dim = st.slider(tr("embedding_dim"), 2, 32, key="embedding_dim") if source == "seed" else None
 if source == "seed":
     sentence = st.text_input(tr("sentence"), key="sentence", max_chars=2000)
     tokens_info = tokenize(sentence, MAX_TOKENS)
@@ -56,14 +57,18 @@ st.code("  |  ".join(tokens), language=None)
 # ---- controls
 with st.sidebar:
     st.subheader(tr("controls"))
-    d_out = st.number_input(tr("d_out"), 1, 64, DEFAULTS.d_out, key="d_out")
+    persistent("d_out", DEFAULTS.d_out)
+    d_out = st.number_input(tr("d_out"), 1, 64, key="d_out")
     choices = head_choices(int(d_out))
-    heads = st.selectbox(tr("heads"), choices, index=min(1, len(choices) - 1), key="heads")
-    seed = st.number_input(tr("seed"), 0, 10_000, DEFAULTS.seed, key="seed")
-    scale = st.toggle(tr("scale"), True, key="scale")
-    causal = st.toggle(tr("causal_toggle"), False, key="causal")
-    dropout = st.slider(tr("dropout"), 0.0, 0.9, 0.0, 0.05, key="dropout")
-    shared = st.toggle(tr("shared_scale"), False, key="shared_scale")
+    persistent("heads", choices[min(1, len(choices) - 1)], choices)
+    heads = st.selectbox(tr("heads"), choices, key="heads")
+    persistent("seed", DEFAULTS.seed)
+    seed = st.number_input(tr("seed"), 0, 10_000, key="seed")
+    persistent("scale", True)
+    scale = st.toggle(tr("scale"), key="scale")
+    causal = st.toggle(tr("causal_toggle"), key="causal")
+    dropout = st.slider(tr("dropout"), 0.0, 0.9, step=0.05, key="dropout")
+    shared = st.toggle(tr("shared_scale"), key="shared_scale")
 
 lesson = build_attention_lesson(x, LessonSettings(int(d_out), int(heads), int(seed), scale, causal, dropout))
 labels = tokens

@@ -11,7 +11,7 @@ from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, kernel_figure, row_on_grid_figure, value_range
 from gmlp_core.ui.tables import grid_structure_frame, heads_csv, matrix_csv, npy_bytes
 from gmlp_core.ui.widgets import (current_checkpoint, current_image, grid, pct, sample_gallery, sample_label,
-                                  sample_paths, setup_page, snapshot_text, structure_columns, tr)
+                                  persistent, sample_paths, setup_page, snapshot_text, structure_columns, tr)
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -25,10 +25,13 @@ names = dict(row_title=tr("output_token"), col_title=tr("input_token"))
 
 with st.sidebar:
     st.subheader(tr("controls"))
-    layer = st.select_slider(tr("layer"), list(range(config.depth)), value=0, key="layer") if config.depth > 1 else 0
-    chosen = st.multiselect(tr("heads_to_average"), list(range(config.heads)), default=list(range(config.heads)),
+    persistent("layer", 0, range(config.depth))
+    layer = st.select_slider(tr("layer"), list(range(config.depth)), key="layer") if config.depth > 1 else 0
+    persistent("w_heads", list(range(config.heads)), range(config.heads))
+    chosen = st.multiselect(tr("heads_to_average"), list(range(config.heads)),
                             format_func=lambda h: tr("head_n", n=h), key="w_heads")
-    shared = st.toggle(tr("shared_scale"), True, key="w_shared")
+    persistent("w_shared", True)
+    shared = st.toggle(tr("shared_scale"), key="w_shared")
 
 layer_w = weights[layer]
 if not chosen:
@@ -84,7 +87,8 @@ if info.snapshots is None or len(info.snapshots) < 2:
     st.info(tr("no_snapshots"))
 else:
     snapshot_labels = info.snapshot_labels
-    picked = st.select_slider(tr("snapshot"), snapshot_labels, value=snapshot_labels[-1], key="snapshot",
+    persistent("snapshot", snapshot_labels[-1], snapshot_labels)
+    picked = st.select_slider(tr("snapshot"), snapshot_labels, key="snapshot",
                               format_func=snapshot_text)
     at_init = head_average(info.snapshots[0, layer], chosen)
     at_pick = head_average(info.snapshots[snapshot_labels.index(picked), layer], chosen)
@@ -115,8 +119,8 @@ pixels = np.asarray(small)
 st.caption(tr("image_caption", name=image_name))
 
 patch_offset = int(config.cls_token)
-query = st.selectbox(tr("query_patch"), list(range(config.seq_len)), index=patch_offset + config.num_patches // 2,
-                     format_func=lambda m: labels[m], key="query")
+persistent("query", patch_offset + config.num_patches // 2, range(config.seq_len))
+query = st.selectbox(tr("query_patch"), list(range(config.seq_len)), format_func=lambda m: labels[m], key="query")
 query_name = labels[query]
 grid_range = value_range(layer_w[:, query, patch_offset:], signed=True) if shared else None
 views = [(tr("head_n", n=h), layer_w[h, query, patch_offset:]) for h in range(config.heads)]

@@ -8,7 +8,8 @@ from gmlp_core.text import EXAMPLE_PROMPTS
 from gmlp_core.ui import lm_cache
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, loss_curves_figure, surprise_figure, value_range
-from gmlp_core.ui.widgets import example_picker, grid, language_models, literal, setup_page, snapshot_text, tr
+from gmlp_core.ui.widgets import (example_picker, grid, language_models, literal, persistent, setup_page,
+                                  snapshot_text, tr)
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -54,8 +55,8 @@ if len(labels) > 1:
 
 # ---- one view at a time
 views = [v for v in ("attention", "gmlp", "amlp") if v in models] + ["training", "generate"]
-view = st.segmented_control(tr("lm_view"), views, default="gmlp" if "gmlp" in models else views[0], key="lm_view",
-                            format_func=lambda v: tr(f"lm_view_{v}"))
+persistent("lm_view", "gmlp" if "gmlp" in models else views[0], views)
+view = st.segmented_control(tr("lm_view"), views, key="lm_view", format_func=lambda v: tr(f"lm_view_{v}"))
 n = len(labels)
 names_axes = dict(row_title=tr("query"), col_title=tr("key"))
 w_axes = dict(row_title=tr("output_token"), col_title=tr("input_token"))
@@ -63,9 +64,10 @@ w_axes = dict(row_title=tr("output_token"), col_title=tr("input_token"))
 
 def layer_and_heads(key: str, heads: int, depth: int) -> tuple[int, list[int]]:
     left, right = st.columns([1, 2])
-    layer = left.select_slider(tr("layer"), list(range(depth)), value=depth - 1, key=f"lm_{key}_layer") \
-        if depth > 1 else 0
-    chosen = right.multiselect(tr("heads_to_average"), list(range(heads)), default=list(range(heads)),
+    persistent(f"lm_{key}_layer", depth - 1, range(depth))
+    layer = left.select_slider(tr("layer"), list(range(depth)), key=f"lm_{key}_layer") if depth > 1 else 0
+    persistent(f"lm_{key}_heads", list(range(heads)), range(heads))
+    chosen = right.multiselect(tr("heads_to_average"), list(range(heads)),
                                format_func=lambda h: tr("head_n", n=h), key=f"lm_{key}_heads")
     return layer, chosen
 
@@ -133,9 +135,10 @@ elif view == "training":
         info = models["gmlp"][1]
         snapshot_labels = info.snapshot_labels
         left, right = st.columns([2, 1])
-        picked = left.select_slider(tr("snapshot"), snapshot_labels, value=snapshot_labels[-1], key="lm_snapshot",
-                                    format_func=snapshot_text)
-        layer = right.select_slider(tr("layer"), list(range(info.config.depth)), value=0, key="lm_snapshot_layer")
+        persistent("lm_snapshot", snapshot_labels[-1], snapshot_labels)
+        picked = left.select_slider(tr("snapshot"), snapshot_labels, key="lm_snapshot", format_func=snapshot_text)
+        persistent("lm_snapshot_layer", 0, range(info.config.depth))
+        layer = right.select_slider(tr("layer"), list(range(info.config.depth)), key="lm_snapshot_layer")
         title = tr("lm_w_at", label=snapshot_text(picked), layer=layer)
         st.plotly_chart(lm_cache.full_w_figure(*files["gmlp"], layer, (), title, snapshot=snapshot_labels.index(picked),
                                                **w_axes), width="stretch", key="lm_w_snapshot")
@@ -143,10 +146,12 @@ elif view == "training":
 else:
     st.markdown(tr("lm_generate_explain"))
     a, b, c, d = st.columns(4)
-    temperature = a.slider(tr("lm_temperature"), 0.1, 2.0, 0.8, 0.1, key="lm_temperature")
-    top_k = b.slider(tr("lm_top_k"), 1, 65, 20, key="lm_top_k")
-    seed = c.number_input(tr("seed"), 0, 1_000_000, 0, key="lm_seed")
-    length = d.slider(tr("lm_length"), 20, 400, 200, 20, key="lm_length")
+    for key, default in (("lm_temperature", 0.8), ("lm_top_k", 20), ("lm_length", 200)):
+        persistent(key, default)
+    temperature = a.slider(tr("lm_temperature"), 0.1, 2.0, step=0.1, key="lm_temperature")
+    top_k = b.slider(tr("lm_top_k"), 1, 65, key="lm_top_k")
+    seed = c.number_input(tr("seed"), 0, 1_000_000, key="lm_seed")
+    length = d.slider(tr("lm_length"), 20, 400, step=20, key="lm_length")
     for key, col in grid(models, len(models)):
         with col:
             st.markdown(f"**{names[key]}**")

@@ -219,7 +219,10 @@ def test_clicking_a_gallery_picture_uses_it(app_url, browser_page):
     expect(pictures).to_have_count(20, timeout=30_000)
     names = sorted(p.name for p in (ROOT / "gmlp_core" / "ui" / "samples").glob("*.jpg"))
     box = pictures.nth(names.index("frog_0002.jpg")).bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*centre)  # Plotly picks the clicked point from the hover, as under a real pointer
+    page.wait_for_timeout(500)
+    page.mouse.click(*centre)
     expect(page).to_have_url(re.compile(r"sample=frog_0002"), timeout=30_000)
     expect(page.get_by_test_id("stCaptionContainer").filter(has_text="frog")).not_to_have_count(0, timeout=30_000)
     no_exception(page)

@@ -516,3 +516,11 @@ def test_a_large_photo_is_previewed_downscaled_not_pixel_by_pixel(monkeypatch):
     original = charts(ok(at))["original"]
     assert "3000×2000" in original["layout"]["title"]["text"]
     assert len(original["data"][0]["z"]) <= 512 and len(original["data"][0]["z"][0]) <= 512
+
+
+def test_a_kept_layer_beyond_another_checkpoints_depth_falls_back_to_the_first():
+    at = ok(page("pages/3_spatial-w.py", checkpoint=None))  # s16: 8 layers
+    at.select_slider(key="layer").set_value(7).run()
+    at.session_state["checkpoint"] = "tiny.safetensors"  # 2 layers
+    at.run()
+    assert ok(at).select_slider(key="layer").value == 0 and len(z(at, "w_avg")) == 16

@@ -74,6 +74,17 @@ def structure_columns() -> dict[str, str]:
     return {key: tr(f"structure_{key}") for key in ("near", "baseline", "self_share", "peak", "explained", "symmetry")}
 
 
+def persistent(key: str, default, options=None) -> None:
+    """The first value of a widget whose value outlives its page (gmlp_core.ui.state.PERSISTENT) goes into
+    st.session_state, and the widget is then created without a default of its own (Streamlit warns when
+    a widget gets both). A kept value that is not among `options` (another checkpoint's layer, say) is
+    replaced by the default."""
+    value = st.session_state.get(key)
+    values = value if isinstance(value, list) else [value]
+    if key not in st.session_state or options is not None and not all(v in options for v in values):
+        st.session_state[key] = default
+
+
 def literal(text: str) -> str:
     """Text a user typed, shown as itself inside Markdown (every Markdown punctuation mark escaped)."""
     return "".join("\\" + ch if ch in MARKDOWN_PUNCTUATION else ch for ch in text)
