@@ -21,7 +21,6 @@ st.caption(tr("attention_intro"))
 # ---- input: sentence and embeddings
 if "sentence" not in st.session_state:  # a Vietnamese class starts from a Vietnamese sentence
     st.session_state["sentence"] = EXAMPLE_SENTENCES[2 if st.session_state.get("lang") == "vi" else 0]
-example_picker(EXAMPLE_SENTENCES, "sentence", "example_pick")
 
 with st.sidebar:  # the input settings live beside the other controls, so the first screen holds a chart
     source = st.radio(tr("embedding_source"), ["seed", "table"], key="embedding_source",
@@ -29,7 +28,11 @@ with st.sidebar:  # the input settings live beside the other controls, so the fi
     persistent("embedding_dim", 8)
     dim = st.slider(tr("embedding_dim"), 2, 32, key="embedding_dim") if source == "seed" else None
 if source == "seed":
-    sentence = st.text_input(tr("sentence"), key="sentence", max_chars=2000)
+    # the examples open from a button beside the sentence, so the first screen keeps room for the maps
+    typed, examples = st.columns([4, 1], vertical_alignment="bottom")
+    with examples.popover(tr("examples"), width="stretch"):
+        example_picker(EXAMPLE_SENTENCES, "sentence", "example_pick")
+    sentence = typed.text_input(tr("sentence"), key="sentence", max_chars=2000)
     tokens_info = tokenize(sentence, MAX_TOKENS)
     tokens = list(tokens_info.tokens)
     if tokens_info.truncated:
