@@ -1,9 +1,9 @@
 """gMLP Explorer: `streamlit run app.py`. The frame: what every page shares (language, checkpoint),
 drawn once in the sidebar, then the navigation runs the page asked for.
 
-Page files are named apart from their URL paths (pages/2_patches.py is served at /patches):
-a fresh server's first run maps a URL equal to a file's derived name straight to that file,
-outside this navigation.
+Page files are named after their URL paths (pages/2_patches.py is served at /patches), and each
+starts with require_frame(): a fresh server's first run maps such a URL straight to the file,
+outside this navigation, and the page then runs this frame instead (gmlp_core.ui.frame).
 """
 
 import streamlit as st

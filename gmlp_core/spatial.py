@@ -57,11 +57,12 @@ def uniform_share(grid: int, radius: int = 1) -> float:
     return float(((dr.abs() <= radius) & (dc.abs() <= radius)).float().mean())
 
 
-def shift_explained(w: torch.Tensor, grid: int) -> torch.Tensor:
-    """(..., n, n) -> (...): share of W's variance its offset kernel explains; 1 = W is exactly a convolution."""
+def shift_explained(w: torch.Tensor, grid: int, kernel: torch.Tensor | None = None) -> torch.Tensor:
+    """(..., n, n) -> (...): share of W's variance its offset kernel explains; 1 = W is exactly a convolution.
+    kernel: W's offset_kernel, when the caller has it already."""
     w = patch_block(w, grid).float()
     dr, dc = grid_offsets(grid)
-    kernel = offset_kernel(w, grid)
+    kernel = offset_kernel(w, grid) if kernel is None else kernel
     fitted = kernel[..., dr + grid - 1, dc + grid - 1]
     residual = (w - fitted).pow(2).sum((-2, -1))
     total = (w - w.mean((-2, -1), keepdim=True)).pow(2).sum((-2, -1))
@@ -90,6 +91,7 @@ class GridStructure:
 def grid_structure(w: torch.Tensor, grid: int) -> GridStructure:
     """(n, n) W on a grid x grid patch grid -> its GridStructure."""
     block = patch_block(w, grid).float()
+    kernel = offset_kernel(block, grid)
     magnitude = offset_kernel(block, grid, magnitude=True)
     peak = divmod(int(magnitude.argmax()), 2 * grid - 1)
     rows = block.abs()
@@ -97,6 +99,6 @@ def grid_structure(w: torch.Tensor, grid: int) -> GridStructure:
         near=float(neighbourhood_share(block, grid).mean()),
         self_share=float((rows.diagonal() / rows.sum(-1).clamp_min(1e-30)).mean()),
         peak=(peak[0] - grid + 1, peak[1] - grid + 1),
-        explained=float(shift_explained(block, grid)),
-        symmetry=float(kernel_symmetry(offset_kernel(block, grid))),
+        explained=float(shift_explained(block, grid, kernel)),
+        symmetry=float(kernel_symmetry(kernel)),
     )

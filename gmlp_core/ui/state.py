@@ -16,8 +16,9 @@ import streamlit as st
 from .i18n import LANGUAGES
 from .widgets import SAMPLE_DIR, tr
 
-PERSISTENT = (  # widget keys whose values should survive a visit to another page
-    "sentence", "variant", "embedding_source", "embedding_dim", "d_out", "heads", "seed", "scale", "causal", "dropout",
+PERSISTENT = (  # widget keys whose values should survive a visit to another page (and a run of the frame
+    # from inside a page on a fresh server's first run, where Streamlit sees the widgets as new: ui.frame)
+    "lang", "sentence", "variant", "embedding_source", "embedding_dim", "d_out", "heads", "seed", "scale", "causal", "dropout",
     "shared_scale", "avg_heads", "image_source", "sample", "layer", "w_heads", "w_shared", "snapshot",
     "w_image_source", "w_sample", "query", "lm_text", "lm_view", "lm_attention_layer", "lm_attention_heads",
     "lm_gmlp_layer", "lm_gmlp_heads", "lm_amlp_layer", "lm_amlp_heads", "lm_temperature", "lm_top_k", "lm_seed",

@@ -116,9 +116,7 @@ def example_picker(examples, target_key: str, pick_key: str, format_func=str) ->
 # ---- the shared sidebar (drawn by app.py before the page runs)
 def language_selector() -> None:
     codes = list(LANGUAGES)
-    # re-asserted every run, so the choice holds even when Streamlit sees this selectbox as a new widget
-    # (the first run of a fresh server draws the frame from inside a page: gmlp_core.ui.frame)
-    st.session_state["lang"] = st.session_state.get("lang", "en")
+    st.session_state.setdefault("lang", "en")  # kept across runs by state.keep_widget_state (PERSISTENT)
     st.sidebar.selectbox("Language / Ngôn ngữ", codes, format_func=LANGUAGES.get, key="lang")
 
 
