@@ -27,7 +27,8 @@ PAGES = {  # key -> (file, URL path, icon)
 def home() -> None:
     setup_page("home_title", heading="gMLP Explorer")
     st.markdown(tr("home_intro"))
-    for (key, (path, _, icon)), col in grid(PAGES.items(), len(PAGES)):
+    # two cards to a row: a 1024-px projector shows whole titles
+    for (key, (path, _, icon)), col in grid(PAGES.items(), 2):
         with col, st.container(border=True):
             st.page_link(path, label=tr(f"{key}_title"), icon=icon)
             st.caption(tr(f"{key}_blurb"))

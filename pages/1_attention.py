@@ -9,7 +9,7 @@ from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKEN
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, value_range
 from gmlp_core.ui.tables import matrix_csv, matrix_frame
-from gmlp_core.ui.widgets import example_picker, explain, grid, persistent, setup_page, tr
+from gmlp_core.ui.widgets import explain, grid, literal, persistent, setup_page, text_with_examples, tr
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -28,11 +28,7 @@ with st.sidebar:  # the input settings live beside the other controls, so the fi
     persistent("embedding_dim", 8)
     dim = st.slider(tr("embedding_dim"), 2, 32, key="embedding_dim") if source == "seed" else None
 if source == "seed":
-    # the examples open from a button beside the sentence, so the first screen keeps room for the maps
-    typed, examples = st.columns([4, 1], vertical_alignment="bottom")
-    with examples.popover(tr("examples"), width="stretch"):
-        example_picker(EXAMPLE_SENTENCES, "sentence", "example_pick")
-    sentence = typed.text_input(tr("sentence"), key="sentence", max_chars=2000)
+    sentence = text_with_examples(tr("sentence"), "sentence", EXAMPLE_SENTENCES, "example_pick")
     tokens_info = tokenize(sentence, MAX_TOKENS)
     tokens = list(tokens_info.tokens)
     if tokens_info.truncated:
@@ -55,7 +51,7 @@ else:
 if not tokens or x is None:
     st.info(tr("need_tokens"))
     st.stop()
-st.code("  |  ".join(tokens), language=None)
+st.caption(tr("tokens_line", n=len(tokens), tokens="  ·  ".join(literal(t) for t in tokens)))
 
 # ---- controls
 with st.sidebar:
@@ -99,8 +95,9 @@ def numbers(weights, key, scores=None, context=None):
 
 
 # one variant at a time: only what is on screen is computed into charts
+# the numbered steps name themselves; a hidden label leaves the projector's first screen to the maps
 variant = st.radio(tr("variant"), ["simplified", "trainable", "causal", "multi"], horizontal=True, key="variant",
-                   format_func=lambda v: tr(f"tab_{v}"))
+                   format_func=lambda v: tr(f"tab_{v}"), label_visibility="collapsed")
 
 if variant == "simplified":
     st.markdown(tr("simplified_explain"))

@@ -8,8 +8,8 @@ from gmlp_core.text import EXAMPLE_PROMPTS
 from gmlp_core.ui import lm_cache
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, loss_curves_figure, surprise_figure, value_range
-from gmlp_core.ui.widgets import (example_picker, grid, language_models, literal, persistent, setup_page,
-                                  snapshot_text, tr)
+from gmlp_core.ui.widgets import (grid, language_models, literal, persistent, setup_page, snapshot_text,
+                                  text_with_examples, tr)
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -26,8 +26,8 @@ files = {key: (str(path), path.stat().st_mtime) for key, (_, _, path) in models.
 prompts = EXAMPLE_PROMPTS["vi"] + EXAMPLE_PROMPTS["en"] if st.session_state.get("lang") == "vi" \
     else EXAMPLE_PROMPTS["en"] + EXAMPLE_PROMPTS["vi"]
 st.session_state.setdefault("lm_text", EXAMPLE_PROMPTS["en"][0])
-example_picker(prompts, "lm_text", "lm_example", format_func=lambda p: p.replace("\n", " ↵ "))
-text = st.text_area(tr("lm_text"), key="lm_text", max_chars=2000, height=80)
+text = text_with_examples(tr("lm_text"), "lm_text", prompts, "lm_example",
+                          format_func=lambda p: p.replace("\n", " ↵ "), area_height=80)
 if not text:
     st.info(tr("lm_need_text"))
     st.stop()
@@ -41,7 +41,8 @@ unknown = int(first.unknown.sum())
 if unknown:
     st.warning(tr("lm_unknown", n=unknown,
                   chars=literal(" ".join(sorted({c for c, u in zip(first.text, first.unknown) if u})))))
-st.code(first.text, language=None, wrap_lines=True)
+if first.text != text:  # the part of the text the models read, when it is not all of it
+    st.code(first.text, language=None, wrap_lines=True)
 
 # ---- how surprised each model is
 for key, col in grid(readings, len(readings)):

@@ -83,7 +83,7 @@ def test_attention_renders_every_variant_with_defaults_one_at_a_time():
     for variant, keys in expected.items():
         at.radio(key="variant").set_value(variant).run()
         assert set(charts(ok(at))) == keys
-    assert "Your  |  journey" in at.code[0].value
+    assert "6 tokens:  Your  ·  journey" in " ".join(c.value for c in at.caption)
 
 
 def test_changing_the_sentence_changes_the_heatmaps():
@@ -302,8 +302,17 @@ def test_language_page_compares_the_three_models_on_the_default_text():
     at = ok(page(LM_PAGE, checkpoint=None))
     assert [m.label for m in at.metric] == ["Attention", "gMLP", "aMLP (gMLP + tiny attention)"]
     surprise = charts(at)["surprise"]
-    assert len(surprise["data"]) == 3 and len(surprise["data"][0]["y"]) == len(at.code[0].value) - 1
+    assert len(surprise["data"]) == 3 and len(surprise["data"][0]["y"]) == len(at.text_area(key="lm_text").value) - 1
+    assert not at.code  # the text the models read is echoed only when it is not all of what was typed
     assert {"lm_w_head_0", "lm_w_average", "lm_w_full"} <= set(charts(at))
+
+
+def test_a_text_longer_than_the_models_read_is_echoed_up_to_where_they_stop():
+    at = ok(page(LM_PAGE, checkpoint=None))
+    at.text_area(key="lm_text").input("To be, or not to be. " * 20).run()
+    assert ok(at).warning and len(at.code) == 1
+    read = at.code[0].value
+    assert ("To be, or not to be. " * 20).startswith(read) and 0 < len(read) < 20 * 21
 
 
 def test_typing_changes_attention_but_not_w():
@@ -335,8 +344,8 @@ def test_amlp_view_shows_its_tiny_attention_beside_w():
 
 def test_generation_shows_a_continuation_from_each_model():
     at = ok(page(LM_PAGE, checkpoint=None, lm_view="generate", lm_length=40))
-    shown = [c.value for c in at.code[1:]]
-    prompt = at.code[0].value
+    shown = [c.value for c in at.code]
+    prompt = at.text_area(key="lm_text").value
     expected = []
     for arch in ("attention", "gmlp", "amlp"):
         model, info = load_checkpoint(ROOT / "checkpoints" / f"lm-{arch}.safetensors")

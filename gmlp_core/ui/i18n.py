@@ -137,6 +137,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                         "vi": "Self-attention tính lại trọng số trộn token cho mỗi câu. Mỗi bản đồ nhiệt đặt "
                               "token truy vấn trên hàng và token khoá trên cột; rê chuột lên một ô để xem số."},
     "examples": {"en": "Examples", "vi": "Câu ví dụ"},
+    "tokens_line": {"en": "{n} tokens:  {tokens}", "vi": "{n} token:  {tokens}"},
     "embedding_source": {"en": "Embeddings", "vi": "Embedding"},
     "embedding_seed": {"en": "From a seed (any sentence)", "vi": "Sinh từ seed (câu bất kỳ)"},
     "embedding_table": {"en": "Typed by hand (editable table)", "vi": "Gõ tay (bảng có thể sửa)"},
