@@ -400,62 +400,37 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "lm_temperature": {"en": "Temperature", "vi": "Nhiệt độ"},
     "lm_top_k": {"en": "Top-k", "vi": "Top-k"},
     "lm_length": {"en": "Characters", "vi": "Số ký tự"},
-    # gmlp_core.errors codes: the library's errors in the learner's language
-    "err_image_empty": {"en": "the file is empty (0 bytes); upload a {accepted} image",
-                        "vi": "tệp trống (0 byte); hãy tải lên một ảnh {accepted}"},
-    "err_image_too_big": {"en": "the file is {mb} MB; the limit is {limit} MB",
-                          "vi": "tệp nặng {mb} MB; giới hạn là {limit} MB"},
-    "err_image_unreadable": {"en": "the file is not an image Pillow can read; upload a {accepted} image",
-                             "vi": "tệp này không phải là ảnh đọc được; hãy tải lên một ảnh {accepted}"},
-    "err_image_too_many_pixels": {"en": "the image has too many pixels (limit {limit})",
-                                  "vi": "ảnh có quá nhiều điểm ảnh (giới hạn {limit})"},
-    "err_image_no_pixels": {"en": "the image has no pixels ({size})", "vi": "ảnh không có điểm ảnh nào ({size})"},
-    "err_image_corrupt": {"en": "the image is truncated or corrupt ({detail}); upload a complete {accepted} file",
-                          "vi": "ảnh bị cắt cụt hoặc hỏng ({detail}); hãy tải lên một tệp {accepted} đầy đủ"},
-    "err_class_names_unreadable": {"en": "{file}: cannot read class names ({detail}); give a UTF-8 text file, one "
-                                         "name a line",
-                                   "vi": "{file}: không đọc được tên lớp ({detail}); hãy dùng tệp văn bản UTF-8, "
-                                         "mỗi dòng một tên"},
-    "err_class_names_count": {"en": "{file}: {given} class names for a model with {expected} classes; give one name "
-                                    "a line, in label order",
-                              "vi": "{file}: có {given} tên lớp cho một mô hình {expected} lớp; hãy ghi mỗi dòng "
-                                    "một tên, theo thứ tự nhãn"},
-    "err_checkpoint_disguised": {"en": "{file}: refused: named .safetensors but not a safetensors file",
-                                 "vi": "{file}: bị từ chối: tên là .safetensors nhưng nội dung không phải tệp "
+    # gmlp_core.errors codes: the library's errors in every language but English, whose sentence is the
+    # error's own message (str(err), what the API and the CLIs print), so it is written once
+    "err_image_empty": {"vi": "tệp trống (0 byte); hãy tải lên một ảnh {accepted}"},
+    "err_image_too_big": {"vi": "tệp nặng {mb} MB; giới hạn là {limit} MB"},
+    "err_image_unreadable": {"vi": "tệp này không phải là ảnh đọc được; hãy tải lên một ảnh {accepted}"},
+    "err_image_too_many_pixels": {"vi": "ảnh có quá nhiều điểm ảnh (giới hạn {limit})"},
+    "err_image_no_pixels": {"vi": "ảnh không có điểm ảnh nào ({size})"},
+    "err_image_corrupt": {"vi": "ảnh bị cắt cụt hoặc hỏng ({detail}); hãy tải lên một tệp {accepted} đầy đủ"},
+    "err_class_names_unreadable": {"vi": "{file}: không đọc được tên lớp ({detail}); hãy dùng tệp văn bản UTF-8, mỗi "
+                                         "dòng một tên"},
+    "err_class_names_count": {"vi": "{file}: có {given} tên lớp cho một mô hình {expected} lớp; hãy ghi mỗi dòng một "
+                                    "tên, theo thứ tự nhãn"},
+    "err_checkpoint_disguised": {"vi": "{file}: bị từ chối: tên là .safetensors nhưng nội dung không phải tệp "
                                        "safetensors"},
-    "err_checkpoint_unknown_content": {"en": "{file}: unsupported file; accepted: .safetensors, or .pt/.pth written "
-                                             "by torch.save",
-                                       "vi": "{file}: tệp không được hỗ trợ; chấp nhận: .safetensors, hoặc .pt/.pth "
+    "err_checkpoint_unknown_content": {"vi": "{file}: tệp không được hỗ trợ; chấp nhận: .safetensors, hoặc .pt/.pth "
                                              "ghi bằng torch.save"},
-    "err_checkpoint_layout": {"en": "{file}: {detail}", "vi": "{file}: không nhận ra kiến trúc gMLP ({detail})"},
-    "err_checkpoint_type": {"en": "{file}: unsupported file type {suffix}; accepted: {accepted}",
-                            "vi": "{file}: loại tệp {suffix} không được hỗ trợ; chấp nhận: {accepted}"},
-    "err_checkpoint_too_big": {"en": "{file}: the file is {mb} MB; the limit is {limit} MB",
-                               "vi": "{file}: tệp nặng {mb} MB; giới hạn là {limit} MB"},
-    "err_checkpoint_empty": {"en": "{file}: the file is empty", "vi": "{file}: tệp trống"},
-    "err_checkpoint_corrupt": {"en": "{file}: corrupt or truncated {kind} file ({detail})",
-                               "vi": "{file}: tệp {kind} bị hỏng hoặc bị cắt cụt ({detail})"},
-    "err_checkpoint_code": {"en": "{file}: refused: the file holds Python objects other than tensors, which could "
-                                  "run code when loaded. Re-save it with torch.save(model.state_dict(), path)",
-                            "vi": "{file}: bị từ chối: tệp chứa đối tượng Python ngoài tensor, có thể chạy mã khi "
+    "err_checkpoint_layout": {"vi": "{file}: không nhận ra kiến trúc gMLP ({detail})"},
+    "err_checkpoint_type": {"vi": "{file}: loại tệp {suffix} không được hỗ trợ; chấp nhận: {accepted}"},
+    "err_checkpoint_too_big": {"vi": "{file}: tệp nặng {mb} MB; giới hạn là {limit} MB"},
+    "err_checkpoint_empty": {"vi": "{file}: tệp trống"},
+    "err_checkpoint_corrupt": {"vi": "{file}: tệp {kind} bị hỏng hoặc bị cắt cụt ({detail})"},
+    "err_checkpoint_code": {"vi": "{file}: bị từ chối: tệp chứa đối tượng Python ngoài tensor, có thể chạy mã khi "
                                   "nạp. Hãy lưu lại bằng torch.save(model.state_dict(), path)"},
-    "err_checkpoint_no_tensors": {"en": "{file}: no tensors found; expected a state_dict",
-                                  "vi": "{file}: không tìm thấy tensor nào; cần một state_dict"},
-    "err_checkpoint_mismatch": {"en": "{file}: the weights do not match the model ({detail})",
-                                "vi": "{file}: trọng số không khớp với mô hình ({detail})"},
-    "err_checkpoint_not_vision": {"en": "{file}: a {arch} model; the image pages need a vision gMLP",
-                                  "vi": "{file}: đây là mô hình {arch}; các trang ảnh cần một gMLP thị giác"},
-    "err_table_empty": {"en": "the embedding table is empty; give one row of numbers per token",
-                        "vi": "bảng embedding đang trống; hãy nhập mỗi token một hàng số"},
-    "err_table_ragged": {"en": "embedding row {row} has {given} numbers; every row needs {width}",
-                         "vi": "hàng {row} của bảng embedding có {given} số; mỗi hàng cần {width} số"},
-    "err_table_not_number": {"en": "embedding row {row}, column {column}: {value} is not a number",
-                             "vi": "bảng embedding, hàng {row}, cột {column}: {value} không phải là số"},
-    "err_table_not_finite": {"en": "embedding row {row}, column {column}: {value} is not a finite number",
-                             "vi": "bảng embedding, hàng {row}, cột {column}: {value} không phải là số hữu hạn"},
-    "err_table_too_large": {"en": "embedding row {row}, column {column}: {value} is too large; use numbers between "
-                                  "-{limit} and {limit}",
-                            "vi": "bảng embedding, hàng {row}, cột {column}: {value} quá lớn; hãy dùng số trong "
+    "err_checkpoint_no_tensors": {"vi": "{file}: không tìm thấy tensor nào; cần một state_dict"},
+    "err_checkpoint_mismatch": {"vi": "{file}: trọng số không khớp với mô hình ({detail})"},
+    "err_checkpoint_not_vision": {"vi": "{file}: đây là mô hình {arch}; các trang ảnh cần một gMLP thị giác"},
+    "err_table_empty": {"vi": "bảng embedding đang trống; hãy nhập mỗi token một hàng số"},
+    "err_table_ragged": {"vi": "hàng {row} của bảng embedding có {given} số; mỗi hàng cần {width} số"},
+    "err_table_not_number": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} không phải là số"},
+    "err_table_not_finite": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} không phải là số hữu hạn"},
+    "err_table_too_large": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} quá lớn; hãy dùng số trong "
                                   "khoảng -{limit} đến {limit}"},
 }
 
@@ -463,7 +438,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
 def t(key: str, lang: str = "en", **values) -> str:
     """The string for key in lang (English when lang is unknown), formatted with values."""
     entry = CATALOGUE[key]
-    return entry.get(lang, entry["en"]).format(**values)
+    return (entry[lang] if lang in entry else entry["en"]).format(**values)
 
 
 def placeholders(text: str) -> set[str]:

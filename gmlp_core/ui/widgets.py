@@ -32,9 +32,9 @@ def tr(key: str, **values) -> str:
 
 def explain(err: Exception) -> str:
     """An error's message in the chosen language: the catalogue's sentence for its code (gmlp_core.errors),
-    else its own English text."""
+    else (English, or an error without a code) its own English text."""
     code = getattr(err, "code", None)
-    if not code or lang() == "en" or f"err_{code}" not in CATALOGUE:
+    if not code or lang() not in CATALOGUE.get(f"err_{code}", {}):
         return str(err)
     values = {k: num(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in err.values.items()}
     return tr(f"err_{code}", **values)
