@@ -412,6 +412,16 @@ def test_an_uploaded_timm_imagenet_model_shows_top5_and_its_196_token_w(monkeypa
     assert len(z(ok(at), "w_avg")) == 196 and len(z(at, "attention")) == 196
 
 
+def test_the_selector_offers_s64_beside_s16_and_s64_shows_its_8x8_grid():
+    at = ok(page("app.py", checkpoint=None))
+    selector = at.sidebar.selectbox(key="checkpoint_widget")
+    labels = [label.split(" · ")[0] for label in selector.options]  # "s64 · 64 patches · 4 heads · top-1 …"
+    assert {"s16", "s64"} <= set(labels) and selector.value == "s16.safetensors"
+    selector.set_value("s64.safetensors").run()
+    at.switch_page("pages/3_spatial-w.py").run()
+    assert ok(at).session_state["checkpoint"] == "s64.safetensors" and len(z(at, "w_avg")) == 64
+
+
 def test_a_truncated_upload_is_named_and_the_app_keeps_its_checkpoint(monkeypatch):
     data = (ROOT / "checkpoints" / "tiny.safetensors").read_bytes()
     upload_in_sidebar(monkeypatch, data[: len(data) // 2], "cut.safetensors")

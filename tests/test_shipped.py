@@ -21,23 +21,38 @@ def test_s16_is_the_blog_protocol_under_two_million_parameters():
     assert info.class_names == CIFAR10_CLASSES
 
 
-def test_s16_records_how_it_was_made():
-    _, info = load_checkpoint(CHECKPOINTS / "s16.safetensors")
+def test_s64_is_a_cpu_size_on_an_8x8_patch_grid():
+    model, info = load_checkpoint(CHECKPOINTS / "s64.safetensors")
+    assert (info.config.patch_size, info.config.grid_size, info.config.heads) == (4, 8, 4)
+    assert count_parameters(model) <= 2_500_000
+    assert info.class_names == CIFAR10_CLASSES
+
+
+@pytest.mark.parametrize("preset", ["s16", "s64"])
+def test_shipped_vision_model_records_how_it_was_made_with_a_snapshot_per_epoch(preset):
+    _, info = load_checkpoint(CHECKPOINTS / f"{preset}.safetensors")
     meta = info.meta
-    assert meta["dataset"] == "CIFAR-10 (JPEG q75)" and meta["preset"] == "s16"
+    assert meta["dataset"] == "CIFAR-10 (JPEG q75)" and meta["preset"] == preset
     assert [meta["test"][f"top{k}"] for k in range(1, 6)] == sorted(meta["test"][f"top{k}"] for k in range(1, 6))
     assert meta["test_images"] == 5000 and len(meta["confusion"]) == 10
     assert {"device", "wall_time_s", "images_per_s", "training", "history", "mean", "std"} <= set(meta)
-    assert info.snapshots.shape[0] == len(meta["history"]) + 1
+    assert info.snapshots.shape[0] == len(meta["history"]) + 1  # the initial W, then one per epoch
 
 
-def test_s16_classifies_the_committed_samples():
-    model, info = load_checkpoint(CHECKPOINTS / "s16.safetensors")
+def correct_on_samples(preset: str) -> int:
+    model, info = load_checkpoint(CHECKPOINTS / f"{preset}.safetensors")
     truths = [path.stem.rsplit("_", 1)[0] for path in SAMPLES]
     guesses = [predict(model, info, load_image(path)).top[0][0] for path in SAMPLES]
     assert len(SAMPLES) == 20 and set(truths) == set(CIFAR10_CLASSES)
-    correct = sum(t == g for t, g in zip(truths, guesses))
-    assert correct >= 14, list(zip(truths, guesses))
+    return sum(t == g for t, g in zip(truths, guesses))
+
+
+def test_s16_classifies_the_committed_samples():
+    assert correct_on_samples("s16") >= 14
+
+
+def test_s64_classifies_the_committed_samples_as_well_as_s16():
+    assert correct_on_samples("s64") >= correct_on_samples("s16")
 
 
 @pytest.mark.parametrize("path", [p for p in list_checkpoints(CHECKPOINTS) if read_arch(p) == "vision"],
