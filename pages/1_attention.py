@@ -19,8 +19,6 @@ setup_page("attention_title")
 st.caption(tr("attention_intro"))
 
 # ---- input: sentence and embeddings
-if "sentence" not in st.session_state:  # a Vietnamese class starts from a Vietnamese sentence
-    st.session_state["sentence"] = EXAMPLE_SENTENCES[2 if st.session_state.get("lang") == "vi" else 0]
 
 with st.sidebar:  # the input settings live beside the other controls, so the first screen holds a chart
     source = st.radio(tr("embedding_source"), ["seed", "table"], key="embedding_source",
@@ -28,7 +26,8 @@ with st.sidebar:  # the input settings live beside the other controls, so the fi
     persistent("embedding_dim", 8)
     dim = st.slider(tr("embedding_dim"), 2, 32, key="embedding_dim") if source == "seed" else None
 if source == "seed":
-    sentence = text_with_examples(tr("sentence"), "sentence", EXAMPLE_SENTENCES, "example_pick")
+    first = EXAMPLE_SENTENCES[2 if st.session_state.get("lang") == "vi" else 0]  # Vietnamese class: Vietnamese
+    sentence = text_with_examples(tr("sentence"), "sentence", first, EXAMPLE_SENTENCES, "example_pick")
     tokens_info = tokenize(sentence, MAX_TOKENS)
     tokens = list(tokens_info.tokens)
     if tokens_info.truncated:

@@ -25,8 +25,7 @@ files = {key: (str(path), path.stat().st_mtime) for key, (_, _, path) in models.
 # ---- the text
 prompts = EXAMPLE_PROMPTS["vi"] + EXAMPLE_PROMPTS["en"] if st.session_state.get("lang") == "vi" \
     else EXAMPLE_PROMPTS["en"] + EXAMPLE_PROMPTS["vi"]
-st.session_state.setdefault("lm_text", EXAMPLE_PROMPTS["en"][0])
-text = text_with_examples(tr("lm_text"), "lm_text", prompts, "lm_example",
+text = text_with_examples(tr("lm_text"), "lm_text", EXAMPLE_PROMPTS["en"][0], prompts, "lm_example",
                           format_func=lambda p: p.replace("\n", " ↵ "), area_height=80)
 if not text:
     st.info(tr("lm_need_text"))

@@ -113,10 +113,12 @@ def example_picker(examples, target_key: str, pick_key: str, format_func=str) ->
     st.session_state[last_key] = example
 
 
-def text_with_examples(label: str, key: str, examples, pick_key: str, format_func=str,
+def text_with_examples(label: str, key: str, default: str, examples, pick_key: str, format_func=str,
                        area_height: int | None = None, max_chars: int = 2000) -> str:
-    """The learner's text with its examples behind a button beside it, so a 1024x768 projector's first
-    screen keeps its room for the charts; a text area when area_height is given, else one line."""
+    """The learner's text (a persistent widget, `default` at first) with its examples behind a button
+    beside it, so a 1024x768 projector's first screen keeps its room for the charts; a text area when
+    area_height is given, else one line."""
+    persistent(key, default)
     typed, more = st.columns([4, 1], vertical_alignment="bottom")
     with more.popover(tr("examples"), width="stretch"):
         example_picker(examples, key, pick_key, format_func)
