@@ -9,7 +9,7 @@ from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKEN
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, value_range
 from gmlp_core.ui.tables import matrix_csv, matrix_frame
-from gmlp_core.ui.widgets import explain, grid, literal, persistent, setup_page, text_with_examples, tr
+from gmlp_core.ui.widgets import explain, grid, lang, literal, persistent, setup_page, text_with_examples, tr
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -19,14 +19,13 @@ setup_page("attention_title")
 st.caption(tr("attention_intro"))
 
 # ---- input: sentence and embeddings
-
 with st.sidebar:  # the input settings live beside the other controls, so the first screen holds a chart
     source = st.radio(tr("embedding_source"), ["seed", "table"], key="embedding_source",
                       format_func=lambda s: tr(f"embedding_{s}"))
     persistent("embedding_dim", 8)
     dim = st.slider(tr("embedding_dim"), 2, 32, key="embedding_dim") if source == "seed" else None
 if source == "seed":
-    first = EXAMPLE_SENTENCES[2 if st.session_state.get("lang") == "vi" else 0]  # Vietnamese class: Vietnamese
+    first = EXAMPLE_SENTENCES[2 if lang() == "vi" else 0]  # Vietnamese class: Vietnamese
     sentence = text_with_examples(tr("sentence"), "sentence", first, EXAMPLE_SENTENCES, "example_pick")
     tokens_info = tokenize(sentence, MAX_TOKENS)
     tokens = list(tokens_info.tokens)

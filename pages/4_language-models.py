@@ -8,8 +8,8 @@ from gmlp_core.text import EXAMPLE_PROMPTS
 from gmlp_core.ui import lm_cache
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, loss_curves_figure, surprise_figure, value_range
-from gmlp_core.ui.widgets import (grid, language_models, literal, persistent, setup_page, snapshot_text,
-                                  text_with_examples, tr)
+from gmlp_core.ui.widgets import (grid, lang, language_models, literal, persistent, setup_page,
+                                  snapshot_text, text_with_examples, tr)
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -23,7 +23,7 @@ names = {key: tr(f"lm_name_{key}") for key in models}
 files = {key: (str(path), path.stat().st_mtime) for key, (_, _, path) in models.items()}
 
 # ---- the text
-prompts = EXAMPLE_PROMPTS["vi"] + EXAMPLE_PROMPTS["en"] if st.session_state.get("lang") == "vi" \
+prompts = EXAMPLE_PROMPTS["vi"] + EXAMPLE_PROMPTS["en"] if lang() == "vi" \
     else EXAMPLE_PROMPTS["en"] + EXAMPLE_PROMPTS["vi"]
 text = text_with_examples(tr("lm_text"), "lm_text", EXAMPLE_PROMPTS["en"][0], prompts, "lm_example",
                           format_func=lambda p: p.replace("\n", " ↵ "), area_height=80)
