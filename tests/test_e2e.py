@@ -224,3 +224,29 @@ def test_clicking_a_gallery_picture_uses_it(app_url, browser_page):
     expect(page).to_have_url(re.compile(r"sample=frog_0002"), timeout=30_000)
     expect(page.get_by_test_id("stCaptionContainer").filter(has_text="frog")).not_to_have_count(0, timeout=30_000)
     no_exception(page)
+
+
+def overlaps(a: dict | None, b: dict | None) -> bool:
+    return bool(a and b) and a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"] and \
+        a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+
+
+@pytest.mark.parametrize("view", ["spatial-w?checkpoint=s64.safetensors&lang=vi",
+                                  "attention?sentence=Teachers%20open%20tools%20that%20remember%20every%20question"
+                                  "%20a%20student%20asked%20in%20class%20tonight&lang=en"])
+def test_heatmap_titles_clear_their_column_titles_on_a_phone(app_url, browser_page, view):
+    """Many or long column labels turn upright on a phone; the column title above them must not run into the title."""
+    context = browser_page.context.browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    phone.goto(f"{app_url}/{view}")
+    charts = phone.locator(".js-plotly-plot").filter(has=phone.locator(".gtitle")).filter(has=phone.locator(".xtitle"))
+    expect(charts.first).to_be_visible(timeout=60_000)
+    phone.wait_for_timeout(1500)
+    clashes, count = [], charts.count()
+    for i in range(count):
+        chart = charts.nth(i)
+        chart.scroll_into_view_if_needed()
+        if overlaps(chart.locator(".gtitle").bounding_box(), chart.locator(".xtitle").bounding_box()):
+            clashes.append(chart.locator(".gtitle").text_content())
+    context.close()
+    assert count >= 2 and clashes == []

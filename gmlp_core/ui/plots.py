@@ -96,14 +96,19 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     # few tokens: cells fill the column like a table of numbers; many: square cells, so bands and diagonals
     # keep their shape
     square = compact or max(rows, cols) > 12
-    size = height or (400 if square else max(320, min(680, 130 + 30 * rows)))
+    # (+20 for a title over stretched rows: it takes its own line above the column title, not the rows' height)
+    size = height or (400 if square else max(320, min(680, 130 + 30 * rows)) + (20 if title else 0))
     tick_font = dict(size=8 if compact or max(rows, cols) > 24 else 11)
-    top = (30 if title else 0) + (0 if compact else 22)  # the title, then the column title above the ticks
+    # with a column title the top margin is Plotly's to size (automargin on the title and the column axis): many
+    # or long column labels turn upright and need more room, and a fixed margin let the column title run into the
+    # title; small multiples have no column title and keep their labels flat, so a fixed margin fits them
     return figure_of(data, dict(
-        title=dict(text=escape_label(title), font=dict(size=14), y=1.0, yanchor="top", pad=dict(t=8)), height=size,
-        margin=dict(l=10, r=10, t=top + 10, b=10), plot_bgcolor=HIDDEN_COLOUR, font=FONT,
+        title=dict(text=escape_label(title), font=dict(size=14), y=1.0, yanchor="top", yref="container",
+                   pad=dict(t=8), automargin=not compact), height=size,
+        margin=dict(l=10, r=10, t=(30 if title else 0) + 10 if compact else 10, b=10), plot_bgcolor=HIDDEN_COLOUR,
+        font=FONT,
         xaxis=dict(title="" if compact else escape_label(col_title), **ticks(x, col_labels, 16 if compact else 40),
-                   side="top", showgrid=False, constrain="domain", tickfont=tick_font,
+                   side="top", showgrid=False, constrain="domain", tickfont=tick_font, automargin=not compact,
                    tickangle=0 if compact else None, type="category"),
         yaxis=dict(title="" if compact else escape_label(row_title), **ticks(y, row_labels, 16 if compact else 40),
                    autorange="reversed", showgrid=False, scaleanchor="x" if square else None, constrain="domain",
