@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
-from .checkpoints import CheckpointError, load_checkpoint
+from .checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 from .data import DataError, ImageSet, load_image_folder
 from .images import normalize
 
@@ -102,9 +104,15 @@ def main(argv=None) -> int:
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--tta-flip", action="store_true", help="average logits with the mirrored image")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
+    parser.add_argument("--record", action="store_true",
+                        help="write the result into the checkpoint as its test record (test, test_images, per_class, "
+                             "confusion), as the trainer does, for a run trained with --skip-test; refused when the "
+                             "file already holds one: test/ is read once")
     args = parser.parse_args(argv)
     try:
         model, info = load_checkpoint(args.checkpoint)
+        if args.record:
+            recordable(info)
         # recorded names fix the label order; a file without them takes the folders' sorted names
         data = load_image_folder(args.data_dir, class_names=info.meta.get("class_names"),
                                  image_size=info.config.image_size)
@@ -115,7 +123,30 @@ def main(argv=None) -> int:
     print(format_result(result))
     if args.json:
         print(json.dumps(result.as_json()))
+    if args.record:
+        record_test(model, info, result)
+        print(f"recorded in {info.path}", file=sys.stderr)
     return 0
+
+
+def recordable(info) -> None:
+    """Raise CheckpointError unless --record may write a test record into this file."""
+    if info.source_format != "native" or not str(info.path).endswith(".safetensors"):
+        raise CheckpointError(f"{info.path}: --record rewrites this project's own .safetensors checkpoints only; "
+                              f"this one is {info.source_format}")
+    if "test" in info.meta:
+        raise CheckpointError(f"{info.path}: --record: the file already holds a test record "
+                              f"(top-1 {info.meta['test'].get('top1', float('nan')):.2%}); test/ is read once")
+
+
+def record_test(model, info, result: EvalResult) -> None:
+    """Rewrite the checkpoint with the result as its test record, keeping weights, snapshots and metadata."""
+    path = Path(info.path)
+    meta = {**info.meta, "test": topk_record(result.topk), "test_images": result.n, "per_class": result.per_class,
+            "confusion": result.confusion, "test_recorded_by": "python -m gmlp_core.evaluate --record"}
+    partial = path.with_name(path.stem + ".partial.safetensors")  # a stop mid-write leaves the old file whole
+    save_checkpoint(model, partial, snapshots=info.snapshots, **meta)
+    os.replace(partial, path)
 
 
 if __name__ == "__main__":

@@ -64,3 +64,33 @@ def test_a_model_left_in_training_mode_is_evaluated_without_drop_path():
     model.train()
     assert torch.allclose(predict_logits(model, images, (0.5,) * 3, (0.5,) * 3), expected)
     assert model.training  # the caller's mode is restored
+
+
+def test_record_writes_the_test_result_into_the_checkpoint_once(tmp_path, capsys):
+    """A run trained with --skip-test gets its one reading of test/ recorded as the trainer would have."""
+    from gmlp_core.checkpoints import load_checkpoint, read_metadata
+    root = write_image_folder(tmp_path / "data", {"test": 2})
+    path = save_checkpoint(GMLPVision(preset("tiny")).eval(), tmp_path / "run.safetensors",
+                           snapshots=torch.randn(3, 2, 2, 16, 16), preset="tiny", history=[{"epoch": 1}])
+    before, before_info = load_checkpoint(path)
+    assert evaluate_main(["--checkpoint", str(path), "--data-dir", str(root / "test"), "--json", "--record"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    _, meta = read_metadata(path)
+    assert meta["test"] == {f"top{k}": result[f"top{k}"] for k in range(1, 6)} and meta["test_images"] == 20
+    assert meta["per_class"] == result["per_class"] and meta["confusion"] == result["confusion"]
+    assert meta["preset"] == "tiny" and meta["history"] == [{"epoch": 1}]  # the rest of the record is kept
+    after, after_info = load_checkpoint(path)
+    assert all(torch.equal(a, b) for a, b in zip(before.state_dict().values(), after.state_dict().values()))
+    assert torch.equal(before_info.snapshots, after_info.snapshots)
+    # test/ is read once: a second recording is refused and leaves the file as it was
+    assert evaluate_main(["--checkpoint", str(path), "--data-dir", str(root / "test"), "--record"]) == 2
+    assert "already holds a test record" in capsys.readouterr().err
+    assert read_metadata(path)[1] == meta
+
+
+def test_record_refuses_a_file_it_cannot_rewrite(tmp_path, capsys):
+    root = write_image_folder(tmp_path / "data", {"test": 1})
+    foreign = tmp_path / "foreign.pt"
+    torch.save(GMLPVision(preset("tiny")).state_dict(), foreign)
+    assert evaluate_main(["--checkpoint", str(foreign), "--data-dir", str(root / "test"), "--record"]) == 2
+    assert "--record" in capsys.readouterr().err
