@@ -77,6 +77,9 @@ PRESETS: dict[str, ModelConfig] = {
     "tiny": ModelConfig(patch_size=8, d_model=32, d_ffn=64, depth=2, heads=2),
     # the blog's protocol (patch 8 -> 4x4 grid) at classroom-laptop size
     "s16": ModelConfig(patch_size=8, d_model=192, d_ffn=768, depth=8, heads=4, drop_path=0.05),
+    # s16's grid, wider and shallower (1.65 M parameters): 4 blocks of 256 run about 1.4x as many images a
+    # second as 8 of 192 on this project's 2-core CPU (benchmarks/bench_train_vision.py), so more epochs an hour
+    "s16-wide": ModelConfig(patch_size=8, d_model=256, d_ffn=1024, depth=4, heads=4, drop_path=0.05),
     # patch 4 -> 8x8 grid at s16's width and depth: 1.94 M parameters, about 200 images/s in bf16 on
     # this project's 2-core CPU (benchmarks/bench_train_vision.py), 60 epochs in about 4 hours
     "s64": ModelConfig(patch_size=4, d_model=192, d_ffn=768, depth=8, heads=4, drop_path=0.05),

@@ -117,9 +117,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "mô hình viết tiếp văn bản."},
     "card_title": {"en": "The default model", "vi": "Mô hình mặc định"},
     "no_default_checkpoint": {"en": "The default checkpoint {path} is missing; train it with "
-                                    "`python -m gmlp_core.train --preset s16` (see README.md).",
+                                    "`python -m gmlp_core.train --preset s16-wide --out checkpoints/s16.safetensors` "
+                                    "(see README.md).",
                               "vi": "Thiếu checkpoint mặc định {path}; hãy huấn luyện bằng "
-                                    "`python -m gmlp_core.train --preset s16` (xem README.md)."},
+                                    "`python -m gmlp_core.train --preset s16-wide --out checkpoints/s16.safetensors` "
+                                    "(xem README.md)."},
     "card_preset": {"en": "Preset", "vi": "Cấu hình"},
     "card_parameters": {"en": "Parameters", "vi": "Số tham số"},
     "card_patches": {"en": "Patches", "vi": "Số patch"},

@@ -34,6 +34,9 @@ def test_presets_have_the_advertised_token_counts():
     assert preset("blog").head_act == "gelu" and preset("blog").gelu_after_v
     assert preset("blog").seq_len == 17
     assert count_parameters(GMLPVision(preset("s16"))) < 2_000_000
+    wide = preset("s16-wide")  # the wider, shallower candidate for the same 4x4 grid and budget
+    assert wide.num_patches == 16 and wide.depth < preset("s16").depth and wide.d_model > preset("s16").d_model
+    assert count_parameters(GMLPVision(wide)) < 2_000_000
     assert count_parameters(GMLPVision(preset("s64"))) <= 2_500_000  # sized for a CPU
     assert preset("s64-gpu").num_patches == 64
     with pytest.raises(ValueError, match="unknown preset"):
