@@ -10,7 +10,9 @@ their config inferred from tensor shapes.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import pickle
 import tempfile
 import zipfile
@@ -101,6 +103,18 @@ def parse_class_names(text: str, num_classes: int, source: str = "class names") 
     return names
 
 
+@contextlib.contextmanager
+def written_beside(path: Path):
+    """Yield a path beside `path` to write to; renamed over `path` once written, removed if writing fails, so a
+    write stopped part way (a session's end, a full disk) leaves the previous file whole."""
+    partial = path.with_name(path.name + ".partial")
+    try:
+        yield partial
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def save_checkpoint(model: torch.nn.Module, path, snapshots: torch.Tensor | None = None, **metadata) -> Path:
     """Write a registered model's weights, arch, config and JSON-serialisable metadata to one .safetensors file."""
     path = Path(path)
@@ -115,8 +129,9 @@ def save_checkpoint(model: torch.nn.Module, path, snapshots: torch.Tensor | None
         raise CheckpointError(f"{path}: metadata must be JSON-serialisable ({err})") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     header = {"format": FORMAT, "arch": arch_of(model), "config": model.config.to_json(), "meta": meta_json}
-    save_file(tensors, str(path), metadata=header)
-    path.chmod(0o644)  # safetensors writes owner-only files; a checkpoint is meant to be shared and served
+    with written_beside(path) as partial:
+        save_file(tensors, str(partial), metadata=header)
+        partial.chmod(0o644)  # safetensors writes owner-only files; a checkpoint is meant to be shared and served
     return path
 
 

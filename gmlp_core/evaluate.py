@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,11 @@ class EvalResult:
 
     def as_json(self) -> dict:
         return {**topk_record(self.topk), "n": self.n, "per_class": self.per_class, "confusion": self.confusion}
+
+    def test_record(self) -> dict:
+        """The checkpoint metadata a reading of test/ leaves: test (top-k), test_images, per_class, confusion."""
+        return {"test": topk_record(self.topk), "test_images": self.n, "per_class": self.per_class,
+                "confusion": self.confusion}
 
 
 def topk_record(topk: list[float], prefix: str = "top") -> dict[str, float]:
@@ -141,12 +145,8 @@ def recordable(info) -> None:
 
 def record_test(model, info, result: EvalResult) -> None:
     """Rewrite the checkpoint with the result as its test record, keeping weights, snapshots and metadata."""
-    path = Path(info.path)
-    meta = {**info.meta, "test": topk_record(result.topk), "test_images": result.n, "per_class": result.per_class,
-            "confusion": result.confusion, "test_recorded_by": "python -m gmlp_core.evaluate --record"}
-    partial = path.with_name(path.stem + ".partial.safetensors")  # a stop mid-write leaves the old file whole
-    save_checkpoint(model, partial, snapshots=info.snapshots, **meta)
-    os.replace(partial, path)
+    meta = {**info.meta, **result.test_record(), "test_recorded_by": "python -m gmlp_core.evaluate --record"}
+    save_checkpoint(model, Path(info.path), snapshots=info.snapshots, **meta)
 
 
 if __name__ == "__main__":

@@ -216,3 +216,21 @@ def test_an_upload_goes_through_the_same_loader_and_errors_name_the_upload(tmp_p
         load_uploaded(b"hello", "notes.txt")
     with pytest.raises(CheckpointError, match=r"big.pt: the file is 2 MB; the limit is 1 MB"):
         load_uploaded(b"x" * 2 * 2 ** 20, "big.pt", max_bytes=2 ** 20)
+
+
+def test_a_checkpoint_save_that_fails_part_way_leaves_the_previous_file(tmp_path, monkeypatch):
+    import gmlp_core.checkpoints as checkpoints
+    path = save_checkpoint(GMLPVision(preset("tiny")), tmp_path / "run.safetensors", preset="first")
+
+    def interrupted(tensors, filename, metadata=None):
+        with open(filename, "wb") as handle:
+            handle.write(b"half a header")
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(checkpoints, "save_file", interrupted)
+    with pytest.raises(OSError, match="No space"):
+        save_checkpoint(GMLPVision(preset("tiny")), path, preset="second")
+    monkeypatch.undo()
+    assert read_metadata(path)[1]["preset"] == "first"
+    assert [p.name for p in tmp_path.iterdir()] == ["run.safetensors"]
+    assert oct(path.stat().st_mode & 0o777) == "0o644"

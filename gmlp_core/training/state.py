@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import torch
+
+from ..checkpoints import written_beside
 
 
 def state_path(out) -> Path:
@@ -17,15 +18,9 @@ def save_state(out, model: torch.nn.Module, optimizer: torch.optim.Optimizer, **
     """model and optimizer state, torch's RNG, and the run's own progress (epoch/step, history, ...)."""
     path = state_path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside and then renamed over the last state, so a run stopped mid-save (a session's end,
-    # a full disk) still leaves the previous epoch's state to resume from.
-    partial = path.with_name(path.name + ".partial")
-    try:
+    with written_beside(path) as partial:  # a run stopped mid-save still has the previous epoch's state
         torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "rng": torch.get_rng_state(),
                     **progress}, partial)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
     return path
 
 

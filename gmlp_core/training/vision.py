@@ -232,8 +232,7 @@ def _train(args, run: Run, settings: TrainSettings) -> Path | None:
     meta = vision_metadata(args, runner, all_train, wall_before + elapsed, trained / max(elapsed, 1e-9))
     if test is not None:
         result = evaluate(model, test, runner.mean, runner.std)
-        meta.update(test=topk_record(result.topk), test_images=result.n, per_class=result.per_class,
-                    confusion=result.confusion)
+        meta.update(result.test_record())
         print("test: " + "  ".join(f"top-{k + 1} {a:.2%}" for k, a in enumerate(result.topk)), file=sys.stderr)
     path = save_checkpoint(model, out, snapshots=torch.stack(runner.snapshots), **meta)
     print(f"saved {path} ({meta['wall_time_s'] / 60:.1f} min)", file=sys.stderr)
