@@ -7,11 +7,25 @@ corpus lacks) maps to one unknown id, len(vocab), shown as UNKNOWN_MARK: never a
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 import torch
 
 UNKNOWN_MARK = "\ufffd"  # �, how an unknown character is decoded and drawn
+
+
+def _vietnamese_letters() -> str:
+    """Every letter of the Vietnamese alphabet (the 12 vowels with each of the 6 tones, and đ), both cases, NFC."""
+    tones = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")  # none, huyền, sắc, ngã, hỏi, nặng
+    lower = [unicodedata.normalize("NFC", vowel + tone) for vowel in "aăâeêioôơuưy" for tone in tones]
+    lower += list("bcdđghklmnpqrstvx")
+    return "".join(dict.fromkeys(lower + [ch.upper() for ch in lower]))
+
+
+# Letters a corpus's model must know however rarely the corpus has them (capitals with tones are rare in prose
+# but start every typed sentence); `--always-known vi` on the command line.
+ALPHABETS = {"vi": _vietnamese_letters()}
 
 
 @dataclass(frozen=True)
@@ -29,9 +43,14 @@ class CharTokenizer:
         object.__setattr__(self, "_index", {ch: i for i, ch in enumerate(self.vocab)})
 
     @classmethod
-    def from_text(cls, text: str) -> "CharTokenizer":
-        """The sorted set of characters of a corpus."""
-        return cls("".join(sorted(set(text))))
+    def from_text(cls, text: str, min_count: int = 1, always: str = "") -> "CharTokenizer":
+        """The sorted characters of a corpus (NFC) seen at least min_count times, plus the `always` ones;
+        rarer characters map to the unknown id."""
+        if min_count < 1:
+            raise ValueError(f"CharTokenizer: min_count must be >= 1, got {min_count}")
+        counts = Counter(unicodedata.normalize("NFC", text))
+        kept = {ch for ch, n in counts.items() if n >= min_count} | set(unicodedata.normalize("NFC", always))
+        return cls("".join(sorted(kept)))
 
     @property
     def unknown_id(self) -> int:

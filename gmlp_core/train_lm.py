@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .chars import ALPHABETS
 from .data import DataError
 from .training.lm import LMSettings, train_lm
 from .training.setup import add_run_arguments
@@ -36,6 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--eval-every", type=int, default=defaults.eval_every)
     parser.add_argument("--eval-windows", type=int, default=defaults.eval_windows)
     parser.add_argument("--final-eval-windows", type=int, default=defaults.final_eval_windows)
+    parser.add_argument("--min-count", type=int, default=defaults.min_count,
+                        help="characters seen fewer times in the corpus map to the unknown id")
+    parser.add_argument("--always-known", default="", choices=["", *sorted(ALPHABETS)],
+                        help="an alphabet whose letters are known however rare (vi: every Vietnamese letter)")
     parser.add_argument("--stop-after-steps", type=int, default=None,
                         help="stop after this step, leaving a state to --resume from")
     add_run_arguments(parser, defaults.seed)
@@ -50,7 +55,8 @@ def main(argv=None) -> int:
                               minutes=args.minutes or 0.0, batch_size=args.batch_size, lr=args.lr,
                               weight_decay=args.weight_decay, warmup_steps=args.warmup_steps,
                               eval_every=args.eval_every, eval_windows=args.eval_windows,
-                              final_eval_windows=args.final_eval_windows, seed=args.seed)
+                              final_eval_windows=args.final_eval_windows, seed=args.seed,
+                              min_count=args.min_count, always_known=args.always_known)
         train_lm(args, settings)
     except (DataError, ValueError) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -1,7 +1,9 @@
+import unicodedata
+
 import pytest
 import torch
 
-from gmlp_core.chars import UNKNOWN_MARK, CharTokenizer
+from gmlp_core.chars import ALPHABETS, UNKNOWN_MARK, CharTokenizer
 
 SHAKESPEARE_LIKE = CharTokenizer.from_text("First Citizen:\nBefore we proceed any further, hear me speak.")
 
@@ -34,3 +36,19 @@ def test_a_vocabulary_must_be_non_empty_and_unique():
         CharTokenizer("")
     with pytest.raises(ValueError, match="repeats"):
         CharTokenizer("aba")
+
+
+def test_characters_rarer_than_the_threshold_map_to_the_unknown_id():
+    tokenizer = CharTokenizer.from_text("aaab b c", min_count=2)
+    assert tokenizer.vocab == " ab"
+    assert tokenizer.encode("c").tolist() == [tokenizer.unknown_id]
+
+
+def test_the_vietnamese_alphabet_is_known_however_rare_in_the_corpus():
+    every_tone = ("a à á ả ã ạ ă ằ ắ ẳ ẵ ặ â ầ ấ ẩ ẫ ậ e è é ẻ ẽ ẹ ê ề ế ể ễ ệ i ì í ỉ ĩ ị o ò ó ỏ õ ọ ô ồ ố ổ ỗ ộ "
+                  "ơ ờ ớ ở ỡ ợ u ù ú ủ ũ ụ ư ừ ứ ử ữ ự y ỳ ý ỷ ỹ ỵ đ Đ Ỵ Ữ")
+    tokenizer = CharTokenizer.from_text("xin chào", min_count=1, always=ALPHABETS["vi"])
+    assert tokenizer.unknown_positions(every_tone) == []
+    decomposed = unicodedata.normalize("NFD", every_tone)
+    assert decomposed != every_tone
+    assert torch.equal(tokenizer.encode(decomposed), tokenizer.encode(every_tone))

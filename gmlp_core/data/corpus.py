@@ -23,8 +23,9 @@ class Corpus:
     name: str
 
 
-def load_corpus(path, tokenizer: CharTokenizer | None = None) -> Corpus:
-    """Read a UTF-8 text file; its sorted characters are the vocabulary unless one is given."""
+def load_corpus(path, tokenizer: CharTokenizer | None = None, min_count: int = 1, always: str = "") -> Corpus:
+    """Read a UTF-8 text file; unless a tokenizer is given, its characters seen at least min_count times (plus
+    the `always` ones) are the vocabulary."""
     path = Path(path)
     if not path.is_file():
         raise DataError(f"text corpus {path} does not exist; expected a UTF-8 text file "
@@ -35,7 +36,7 @@ def load_corpus(path, tokenizer: CharTokenizer | None = None) -> Corpus:
         raise DataError(f"text corpus {path} is not UTF-8 text ({err})") from None
     if len(text) < 100:
         raise DataError(f"text corpus {path} has {len(text)} characters; it needs at least 100")
-    tokenizer = tokenizer or CharTokenizer.from_text(text)
+    tokenizer = tokenizer or CharTokenizer.from_text(text, min_count, always)
     ids = tokenizer.encode(text)
     cut = int(len(ids) * TRAIN_SHARE)
     return Corpus(tokenizer, ids[:cut], ids[cut:], f"{path.parent.name}/{path.name}")

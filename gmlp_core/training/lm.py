@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from ..chars import ALPHABETS
 from ..checkpoints import save_checkpoint, snapshot
 from ..data import Corpus, consecutive_windows, fixed_windows, load_corpus, random_windows
 from ..models import LM_PRESETS, build_model, count_parameters
@@ -45,6 +46,8 @@ class LMSettings:
     eval_windows: int = 64
     final_eval_windows: int = 512
     seed: int = 0
+    min_count: int = 1  # characters rarer than this in the corpus map to the unknown id
+    always_known: str = ""  # a chars.ALPHABETS name whose letters are in the vocabulary however rare ("" = none)
 
     def __post_init__(self):
         if (self.steps > 0) == (self.minutes > 0):
@@ -138,7 +141,7 @@ class StepRunner:
 
 
 def prepare(args, run: Run, settings: LMSettings) -> tuple[StepRunner, float]:
-    corpus = load_corpus(args.data)
+    corpus = load_corpus(args.data, min_count=settings.min_count, always=ALPHABETS.get(settings.always_known, ""))
     config = LM_PRESETS[settings.preset].replace(vocab_size=corpus.tokenizer.size)
     model = build_model(settings.arch, config).to(run.device)
     optimizer = make_optimizer(model, settings.lr, settings.weight_decay)
