@@ -8,7 +8,7 @@ outside this navigation, and the page then runs this frame instead (gmlp_core.ui
 
 import streamlit as st
 
-from gmlp_core.evaluate import topk_from_record
+from gmlp_core.analysis.accuracy import topk_from_record
 from gmlp_core.models import count_parameters
 from gmlp_core.ui.frame import within_frame
 from gmlp_core.ui.plots import history_figure

@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from gmlp_core.checkpoints import load_checkpoint, save_checkpoint  # noqa: E402
-from gmlp_core.images import load_image  # noqa: E402
-from gmlp_core.inference import prepare  # noqa: E402
+from gmlp_core.formats.checkpoints import load_checkpoint, save_checkpoint  # noqa: E402
+from gmlp_core.formats.images import load_image  # noqa: E402
+from gmlp_core.analysis.inference import prepare  # noqa: E402
 from gmlp_core.models import GMLPVision, preset, spatial_weights  # noqa: E402
 from gmlp_core.ui import widgets  # noqa: E402
 

@@ -21,8 +21,8 @@ import torch.nn.functional as F
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gmlp_core.checkpoints import load_checkpoint  # noqa: E402
-from gmlp_core.language import generate  # noqa: E402
+from gmlp_core.formats.checkpoints import load_checkpoint  # noqa: E402
+from gmlp_core.analysis.language import generate  # noqa: E402
 from gmlp_core.models import LM_PRESETS, build_model  # noqa: E402
 
 ARCHS = ("attention-lm", "gmlp-lm", "amlp-lm")

@@ -23,24 +23,24 @@ import torch.nn.functional as F
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gmlp_core.models import PRESETS, GMLPVision, ModelConfig, count_parameters  # noqa: E402
+from gmlp_core.models import PRESETS, GMLPVision, VisionConfig, count_parameters  # noqa: E402
 from gmlp_core.training.loop import make_optimizer, update  # noqa: E402
 
 EPOCH_IMAGES = 45_000
 SHAPE = re.compile(r"p(\d+)-d(\d+)-f(\d+)-x(\d+)")
 
 
-def shape_config(name: str) -> ModelConfig:
+def shape_config(name: str) -> VisionConfig:
     if name in PRESETS:
         return PRESETS[name]
     match = SHAPE.fullmatch(name)
     if not match:
         raise SystemExit(f"--shapes: {name!r} is neither a preset ({sorted(PRESETS)}) nor p<patch>-d<d>-f<ffn>-x<depth>")
     patch, d_model, d_ffn, depth = map(int, match.groups())
-    return ModelConfig(patch_size=patch, d_model=d_model, d_ffn=d_ffn, depth=depth, heads=4, drop_path=0.1)
+    return VisionConfig(patch_size=patch, d_model=d_model, d_ffn=d_ffn, depth=depth, heads=4, drop_path=0.1)
 
 
-def images_per_second(config: ModelConfig, precision: str, steps: int, batch: int) -> float:
+def images_per_second(config: VisionConfig, precision: str, steps: int, batch: int) -> float:
     model = GMLPVision(config).train()
     optimizer = make_optimizer(model, 1e-3, 0.05)
     x = torch.randn(batch, 3, config.image_size, config.image_size)

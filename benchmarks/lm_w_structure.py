@@ -16,7 +16,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gmlp_core.checkpoints import load_checkpoint  # noqa: E402
+from gmlp_core.formats.checkpoints import load_checkpoint  # noqa: E402
 from gmlp_core.models import head_average, spatial_weights  # noqa: E402
 
 

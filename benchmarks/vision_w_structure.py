@@ -24,9 +24,9 @@ from plotly.subplots import make_subplots
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from gmlp_core.checkpoints import load_checkpoint  # noqa: E402
+from gmlp_core.formats.checkpoints import load_checkpoint  # noqa: E402
 from gmlp_core.models import head_average, spatial_weights  # noqa: E402
-from gmlp_core.spatial import grid_structure, offset_kernel, uniform_share  # noqa: E402
+from gmlp_core.analysis.spatial import grid_structure, offset_kernel, uniform_share  # noqa: E402
 from gmlp_core.ui.plots import kernel_figure, value_range  # noqa: E402
 
 

@@ -1,0 +1,20 @@
+"""gMLP Explorer's library: models, the files they live in, lessons, analysis, data and training.
+
+    errors.py   ExplainedError: a message plus a code the UI says in either language
+    models/     every network, and the registry of families
+    formats/    checkpoints, foreign layouts, images, the character vocabulary
+    lessons/    the attention lesson's maths and inputs
+    analysis/   what the app computes from a trained model (accuracy, predictions, W on a grid, text)
+    data/       image sets and text corpora
+    training/   one training loop in pieces, and a trainer per task
+    ui/         the only package that imports Streamlit
+    train, train_lm, evaluate, convert, language: the commands (python -m gmlp_core.<command>)
+"""
+
+from . import _moved
+
+_moved.install(__name__, {
+    "attention": "lessons.attention", "text": "lessons.text", "inference": "analysis.inference",
+    "spatial": "analysis.spatial", "checkpoints": "formats.checkpoints", "layouts": "formats.layouts",
+    "images": "formats.images", "chars": "formats.chars",
+})

@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .checkpoints import CheckpointError, load_checkpoint, read_class_names, save_checkpoint
+from .formats.checkpoints import CheckpointError, load_checkpoint, read_class_names, save_checkpoint
 
 
 def convert(source, target, class_names_file=None, mean=None, std=None) -> Path:

@@ -1,116 +1,16 @@
-"""What the language-model page computes with a loaded character model: how surprised it is by a
-text, its top next characters at every position, and continuations."""
+"""Continue a text with a character language model: `python -m gmlp_core.language --checkpoint PATH --prompt TEXT`."""
 
 from __future__ import annotations
 
-import unicodedata
-from dataclasses import dataclass
+import argparse
+import sys
 
-import torch
-import torch.nn.functional as F
-
-from .chars import CharTokenizer
-
-
-@dataclass
-class TextReading:
-    """One text through one model. n = characters kept (at most the block size).
-
-    ids: (n,); unknown: (n,) bool, characters outside the vocabulary; surprise: (n - 1,) nats,
-    -log p(char m+1 | chars 0..m); top_ids / top_probs: (n, k), the k likeliest next characters
-    after each position, best first.
-    """
-
-    text: str  # the kept characters (NFC)
-    total: int  # characters the typed text had
-    ids: torch.Tensor
-    unknown: torch.Tensor
-    surprise: torch.Tensor
-    top_ids: torch.Tensor
-    top_probs: torch.Tensor
-
-    @property
-    def truncated(self) -> bool:
-        return self.total > len(self.text)
-
-    @property
-    def mean_surprise(self) -> float:
-        """Nats per character over the predicted positions (nan for a single character)."""
-        return float(self.surprise.mean()) if len(self.surprise) else float("nan")
-
-
-def encode_prompt(tokenizer: CharTokenizer, text: str, block_size: int) -> tuple[torch.Tensor, str, int]:
-    """text -> (ids (n,), the kept text, total characters): the first block_size characters (NFC)."""
-    text = unicodedata.normalize("NFC", text)
-    return tokenizer.encode(text[:block_size]), text[:block_size], len(text)
-
-
-@torch.inference_mode()
-def read_text(model: torch.nn.Module, tokenizer: CharTokenizer, text: str, k: int = 5) -> TextReading:
-    """One forward pass over the first block_size characters of text."""
-    ids, kept, total = encode_prompt(tokenizer, text, model.config.block_size)
-    if len(ids) == 0:
-        raise ValueError("read_text: the text is empty; type at least one character")
-    probs = torch.softmax(model(ids[None])[0].float(), dim=-1)  # (n, vocab)
-    surprise = -torch.log(probs[:-1].gather(1, ids[1:, None]).squeeze(1).clamp_min(1e-12))
-    top_probs, top_ids = probs.topk(min(k, probs.shape[-1]), dim=-1)
-    return TextReading(kept, total, ids, ids == tokenizer.unknown_id, surprise, top_ids, top_probs)
-
-
-@torch.inference_mode()
-def generate(model: torch.nn.Module, tokenizer: CharTokenizer, prompt: str, length: int = 200,
-             temperature: float = 0.8, top_k: int | None = 20, seed: int = 0) -> str:
-    """Sample `length` characters after prompt (the continuation only); the same seed gives the same text.
-
-    The context is the last block_size characters; the unknown character is never sampled.
-    """
-    if length < 0:
-        raise ValueError(f"length must be >= 0, got {length}")
-    if temperature <= 0:
-        raise ValueError(f"temperature must be > 0, got {temperature}")
-    if top_k is not None and top_k < 1:
-        raise ValueError(f"top_k must be >= 1 or None, got {top_k}")
-    generator = torch.Generator().manual_seed(seed)
-    ids = tokenizer.encode(prompt) if prompt else tokenizer.encode("\n")
-    if len(ids) == 0:
-        ids = torch.zeros(1, dtype=torch.long)
-    block = model.config.block_size
-    out = []
-    for _ in range(length):
-        logits = model(ids[-block:][None])[0, -1].float() / temperature
-        logits[tokenizer.unknown_id:] = float("-inf")
-        if top_k is not None and top_k < len(tokenizer.vocab):
-            cutoff = logits.topk(top_k).values[-1]
-            logits = logits.masked_fill(logits < cutoff, float("-inf"))
-        next_id = torch.multinomial(F.softmax(logits, dim=-1), 1, generator=generator)
-        ids = torch.cat([ids, next_id])
-        out.append(int(next_id))
-    return tokenizer.decode(out)
-
-
-VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}
-
-
-def char_labels(text: str) -> list[str]:
-    """Characters as axis labels: space, newline and tab made visible."""
-    return [VISIBLE.get(ch, ch) for ch in text]
-
-
-def guesses_text(tokenizer: CharTokenizer, top_ids: torch.Tensor, top_probs: torch.Tensor) -> list[str]:
-    """(n, k) top next characters -> n strings like "e 31% · a 12% · ..." (labels made visible)."""
-    lines = []
-    for ids, probs in zip(top_ids.tolist(), top_probs.tolist()):
-        lines.append(" · ".join(f"{char_labels(tokenizer.decode([i]))[0]} {p:.0%}" for i, p in zip(ids, probs)))
-    return lines
+from .analysis.language import TextReading, char_labels, generate, guesses_text, read_text  # noqa: F401
+from .formats.checkpoints import CheckpointError, load_checkpoint
 
 
 def main(argv=None) -> int:
     """`python -m gmlp_core.language --checkpoint checkpoints/lm-gmlp.safetensors --prompt "ROMEO:"`"""
-    import argparse
-    import sys
-
-    from .checkpoints import CheckpointError, load_checkpoint
-
     parser = argparse.ArgumentParser(prog="python -m gmlp_core.language", description="Continue a text with a "
                                      "character language model checkpoint.")
     parser.add_argument("--checkpoint", required=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .chars import ALPHABETS
+from .formats.chars import ALPHABETS
 from .data import DataError
 from .training.lm import LMSettings, train_lm
 from .training.setup import add_run_arguments

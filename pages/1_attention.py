@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
+from gmlp_core.lessons.steps import LessonSettings, build_attention_lesson, head_choices
 from gmlp_core.models import head_average
-from gmlp_core.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
+from gmlp_core.lessons.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
                             embeddings_from_table, table_rows, tokenize)
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, value_range

@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from gmlp_core.images import UPLOAD_TYPES, ImageError, kept_share, load_image, preview
-from gmlp_core.inference import predict
+from gmlp_core.formats.images import UPLOAD_TYPES, ImageError, kept_share, load_image, preview
+from gmlp_core.analysis.inference import predict
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
 from gmlp_core.ui.widgets import (cls, current_checkpoint, explain, pct, sample_gallery, sample_label, sample_paths,

@@ -3,10 +3,10 @@
 import numpy as np
 import streamlit as st
 
-from gmlp_core.images import load_image
-from gmlp_core.inference import prepare, token_attention, token_labels
+from gmlp_core.formats.images import load_image
+from gmlp_core.analysis.inference import prepare, token_attention, token_labels
 from gmlp_core.models import head_average, spatial_weights
-from gmlp_core.spatial import offset_kernel
+from gmlp_core.analysis.spatial import offset_kernel
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, kernel_figure, row_on_grid_figure, value_range
 from gmlp_core.ui.tables import grid_structure_frame, heads_csv, matrix_csv, npy_bytes

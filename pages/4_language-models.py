@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from gmlp_core.language import char_labels, guesses_text
+from gmlp_core.analysis.language import char_labels, guesses_text
 from gmlp_core.models import head_average
-from gmlp_core.text import EXAMPLE_PROMPTS
+from gmlp_core.lessons.text import EXAMPLE_PROMPTS
 from gmlp_core.ui import lm_cache
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.plots import heatmap, loss_curves_figure, surprise_figure, value_range

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from gmlp_core.checkpoints import load_checkpoint
-from gmlp_core.images import load_image
-from gmlp_core.inference import predict
-from tests.conftest import ROOT
+from gmlp_core.formats.checkpoints import load_checkpoint
+from gmlp_core.formats.images import load_image
+from gmlp_core.analysis.inference import predict
+from tests.helpers import ROOT
 
 pytestmark = pytest.mark.e2e
 

@@ -3,11 +3,11 @@ import json
 import pytest
 import torch
 
-from gmlp_core.checkpoints import save_checkpoint
+from gmlp_core.formats.checkpoints import save_checkpoint
 from gmlp_core.evaluate import main as evaluate_main
-from gmlp_core.evaluate import topk_accuracy
+from gmlp_core.analysis.accuracy import topk_accuracy
 from gmlp_core.models import GMLPVision, preset
-from tests.synthetic import write_image_folder
+from tests.helpers.synthetic import write_image_folder
 
 
 def test_topk_on_a_hand_made_example():
@@ -55,7 +55,7 @@ def test_evaluate_reports_a_missing_directory(tiny_checkpoint_and_split, tmp_pat
 
 def test_a_model_left_in_training_mode_is_evaluated_without_drop_path():
     from gmlp_core.data import ImageSet
-    from gmlp_core.evaluate import predict_logits
+    from gmlp_core.analysis.accuracy import predict_logits
     model = GMLPVision(preset("tiny").replace(drop_path=0.5))
     images = ImageSet(torch.randint(0, 256, (8, 3, 32, 32), dtype=torch.uint8), torch.arange(8) % 10,
                       tuple(f"c{i}" for i in range(10)))
@@ -68,7 +68,7 @@ def test_a_model_left_in_training_mode_is_evaluated_without_drop_path():
 
 def test_record_writes_the_test_result_into_the_checkpoint_once(tmp_path, capsys):
     """A run trained with --skip-test gets its one reading of test/ recorded as the trainer would have."""
-    from gmlp_core.checkpoints import load_checkpoint, read_metadata
+    from gmlp_core.formats.checkpoints import load_checkpoint, read_metadata
     root = write_image_folder(tmp_path / "data", {"test": 2})
     path = save_checkpoint(GMLPVision(preset("tiny")).eval(), tmp_path / "run.safetensors",
                            snapshots=torch.randn(3, 2, 2, 16, 16), preset="tiny", history=[{"epoch": 1}])

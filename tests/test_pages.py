@@ -10,11 +10,11 @@ import torch
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from gmlp_core.checkpoints import load_checkpoint, read_metadata
-from gmlp_core.language import generate
+from gmlp_core.formats.checkpoints import load_checkpoint, read_metadata
+from gmlp_core.analysis.language import generate
 from gmlp_core.ui.widgets import sample_paths
-from tests.conftest import ROOT
-from tests.test_checkpoints import Hostile
+from tests.helpers import ROOT
+from tests.helpers import Hostile
 
 DEFAULT_META = read_metadata(ROOT / "checkpoints" / "s16.safetensors")[1]
 
@@ -434,11 +434,10 @@ def test_a_truncated_upload_is_named_and_the_app_keeps_its_checkpoint(monkeypatc
     assert "top5" in charts(ok(at))
 
 
-def test_a_hostile_pickle_upload_is_refused_and_never_runs(monkeypatch, tmp_path):
+def test_a_hostile_pickle_upload_is_refused_and_never_runs(hostile_marker, monkeypatch, tmp_path):
     import os
 
-    marker = tmp_path / "ran"
-    monkeypatch.setenv("GMLP_HOSTILE_MARKER", str(marker))
+    marker = hostile_marker
     buffer = io.BytesIO()
     torch.save({"model": {"w": torch.zeros(1)}, "payload": Hostile()}, buffer)
     upload_in_sidebar(monkeypatch, buffer.getvalue(), "evil.pt")

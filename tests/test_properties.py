@@ -7,11 +7,11 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gmlp_core.chars import UNKNOWN_MARK, CharTokenizer
-from gmlp_core.images import ImageError, load_image
-from gmlp_core.lessons import LessonSettings, build_attention_lesson
-from gmlp_core.text import MAX_EMBEDDING_VALUE, embed, embeddings_from_table, tokenize
-from tests.conftest import ROOT
+from gmlp_core.formats.chars import UNKNOWN_MARK, CharTokenizer
+from gmlp_core.formats.images import ImageError, load_image
+from gmlp_core.lessons.steps import LessonSettings, build_attention_lesson
+from gmlp_core.lessons.text import MAX_EMBEDDING_VALUE, embed, embeddings_from_table, tokenize
+from tests.helpers import ROOT
 
 SAMPLE_BYTES = (ROOT / "gmlp_core" / "ui" / "samples" / "dog_0000.jpg").read_bytes()
 PROPERTY = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -2,13 +2,13 @@
 
 import pytest
 
-from gmlp_core.checkpoints import list_checkpoints, load_checkpoint, read_arch
+from gmlp_core.formats.checkpoints import list_checkpoints, load_checkpoint, read_arch
 from gmlp_core.data import CIFAR10_CLASSES, consecutive_windows, load_corpus
-from gmlp_core.images import load_image
-from gmlp_core.inference import predict
+from gmlp_core.formats.images import load_image
+from gmlp_core.analysis.inference import predict
 from gmlp_core.models import count_parameters, preset
 from gmlp_core.training.lm import loss_on
-from tests.conftest import DATASETS, ROOT
+from tests.helpers import DATASETS, ROOT
 
 CHECKPOINTS = ROOT / "checkpoints"
 SAMPLES = sorted((ROOT / "gmlp_core" / "ui" / "samples").glob("*.jpg"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import torch
 
-from ..chars import CharTokenizer
+from ..formats.chars import CharTokenizer
 from .imagesets import DataError
 
 TRAIN_SHARE = 0.9

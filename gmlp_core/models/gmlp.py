@@ -15,7 +15,7 @@ from einops import rearrange
 from torch import nn
 from torchvision.ops import StochasticDepth
 
-from ..attention import causal_mask
+from .masks import causal_mask
 
 
 ACTIVATIONS = {"none": lambda x: x, "gelu": F.gelu, "relu": F.relu, "tanh": torch.tanh, "sigmoid": torch.sigmoid}
@@ -24,7 +24,7 @@ ACTIVATIONS = {"none": lambda x: x, "gelu": F.gelu, "relu": F.relu, "tanh": torc
 class TinyAttention(nn.Module):
     """aMLP's single-head attention on the block input, projected to the gate width."""
 
-    def __init__(self, d_in: int, d_out: int, attn_dim: int, causal: bool):
+    def __init__(self, *, d_in: int, d_out: int, attn_dim: int, causal: bool):
         super().__init__()
         self.causal = causal
         self.qkv = nn.Linear(d_in, 3 * attn_dim, bias=False)
@@ -48,7 +48,7 @@ class SpatialGatingUnit(nn.Module):
     """S(Z) = Z1 * act(W Z2' + b): each head's W (n x n) mixes tokens of its group of gate channels
     (act is the identity, as in the paper, unless a checkpoint's layout says otherwise)."""
 
-    def __init__(self, d_ffn: int, seq_len: int, heads: int = 1, causal: bool = False,
+    def __init__(self, *, d_ffn: int, seq_len: int, heads: int = 1, causal: bool = False,
                  init_eps: float = 1e-3, attn: TinyAttention | None = None, act: str = "none"):
         super().__init__()
         if act not in ACTIVATIONS:
@@ -93,14 +93,15 @@ class SpatialGatingUnit(nn.Module):
 class GMLPBlock(nn.Module):
     """Y = X + V S(GELU(U LayerNorm(X)))   (pre-norm, residual)."""
 
-    def __init__(self, d_model: int, d_ffn: int, seq_len: int, heads: int = 1, causal: bool = False,
+    def __init__(self, *, d_model: int, d_ffn: int, seq_len: int, heads: int = 1, causal: bool = False,
                  attn_dim: int = 0, gelu_after_v: bool = False, init_eps: float = 1e-3, drop_path: float = 0.0,
                  dropout: float = 0.0, norm_eps: float = 1e-5, gate_act: str = "none"):
         super().__init__()
         self.norm = nn.LayerNorm(d_model, eps=norm_eps)
         self.proj_in = nn.Linear(d_model, d_ffn)
-        attn = TinyAttention(d_model, d_ffn // 2, attn_dim, causal) if attn_dim else None
-        self.sgu = SpatialGatingUnit(d_ffn, seq_len, heads, causal, init_eps, attn, gate_act)
+        attn = TinyAttention(d_in=d_model, d_out=d_ffn // 2, attn_dim=attn_dim, causal=causal) if attn_dim else None
+        self.sgu = SpatialGatingUnit(d_ffn=d_ffn, seq_len=seq_len, heads=heads, causal=causal, init_eps=init_eps,
+                                     attn=attn, act=gate_act)
         self.proj_out = nn.Linear(d_ffn // 2, d_model)
         self.gelu_after_v = gelu_after_v
         self.drop_path = StochasticDepth(drop_path, mode="row")
@@ -118,18 +119,13 @@ class GMLPBlock(nn.Module):
 class GMLP(nn.Module):
     """A stack of gMLP blocks over a token sequence of seq_len (any prefix length when causal)."""
 
-    def __init__(self, d_model: int, d_ffn: int, seq_len: int, depth: int, heads: int = 1,
-                 causal: bool = False, attn_dim: int = 0, gelu_after_v: bool = False,
-                 init_eps: float = 1e-3, drop_path: float = 0.0, dropout: float = 0.0, norm_eps: float = 1e-5,
-                 gate_act: str = "none"):
+    def __init__(self, *, depth: int, seq_len: int, drop_path: float = 0.0, **block):
+        """block: GMLPBlock's keyword arguments (d_model, d_ffn, heads, causal, ...), the same for every block;
+        the stochastic-depth rate grows linearly from 0 to drop_path over the blocks."""
         super().__init__()
         self.seq_len = seq_len
         rates = torch.linspace(0, drop_path, depth).tolist() if depth else []
-        self.blocks = nn.ModuleList(
-            GMLPBlock(d_model, d_ffn, seq_len, heads, causal, attn_dim, gelu_after_v, init_eps, rate, dropout, norm_eps,
-                      gate_act)
-            for rate in rates
-        )
+        self.blocks = nn.ModuleList(GMLPBlock(seq_len=seq_len, drop_path=rate, **block) for rate in rates)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (b, n, d_model) -> (b, n, d_model)"""

@@ -20,9 +20,10 @@ import torch.nn.functional as F
 from einops import rearrange
 from torch import nn
 
-from ..attention import causal_mask
+from .masks import causal_mask
 from .config import JsonConfig, check
 from .gmlp import GMLP
+from .registry import ATTENTION_MAPS, SPATIAL_W, register
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ LM_PRESETS: dict[str, LMConfig] = {
 class CausalSelfAttention(nn.Module):
     """Multi-head causal self-attention: a fast path (PyTorch's SDPA) and an explicit one for display."""
 
-    def __init__(self, d_model: int, heads: int, dropout: float = 0.0):
+    def __init__(self, *, d_model: int, heads: int, dropout: float = 0.0):
         super().__init__()
         self.heads, self.dropout = heads, dropout
         self.qkv = nn.Linear(d_model, 3 * d_model)
@@ -105,7 +106,7 @@ class AttentionBlock(nn.Module):
     def __init__(self, config: LMConfig):
         super().__init__()
         self.norm1 = nn.LayerNorm(config.d_model)
-        self.attn = CausalSelfAttention(config.d_model, config.heads, config.dropout)
+        self.attn = CausalSelfAttention(d_model=config.d_model, heads=config.heads, dropout=config.dropout)
         self.norm2 = nn.LayerNorm(config.d_model)
         self.mlp = nn.Sequential(nn.Linear(config.d_model, config.d_ffn), nn.GELU(),
                                  nn.Linear(config.d_ffn, config.d_model), nn.Dropout(config.dropout))
@@ -120,6 +121,9 @@ def _check_ids(ids: torch.Tensor, block_size: int) -> None:
         raise ValueError(f"ids must have shape (batch, n) with 1 <= n <= {block_size}, got {tuple(ids.shape)}")
 
 
+@register("attention-lm", config_class=LMConfig, task="text", short="attention",
+          description="causal character Transformer", shows={ATTENTION_MAPS},
+          titles={"en": "Attention", "vi": "Attention"})
 class AttentionLM(nn.Module):
     """GPT-style causal character model. ids (b, n) -> logits (b, n, vocab)."""
 
@@ -149,6 +153,15 @@ class AttentionLM(nn.Module):
         return (logits, torch.stack(maps)) if return_attention else logits
 
 
+# decorators apply from the class outwards: gmlp-lm is registered (and listed) before amlp-lm
+@register("amlp-lm", config_class=LMConfig, task="text", short="amlp",
+          description="causal character gMLP with a tiny attention (aMLP)", shows={SPATIAL_W, ATTENTION_MAPS},
+          titles={"en": "aMLP (gMLP + tiny attention)", "vi": "aMLP (gMLP + attention nhỏ)"},
+          accepts=lambda c: None if c.attn_dim else "attn_dim must be > 0 (the size of its tiny attention)")
+@register("gmlp-lm", config_class=LMConfig, task="text", short="gmlp", description="causal character gMLP",
+          shows={SPATIAL_W}, titles={"en": "gMLP", "vi": "gMLP"},
+          accepts=lambda c: f"attn_dim must be 0 (got {c.attn_dim}); a tiny attention makes it amlp-lm"
+          if c.attn_dim else None)
 class GMLPLM(nn.Module):
     """Causal gMLP character model (aMLP when config.attn_dim > 0). ids (b, n) -> logits (b, n, vocab)."""
 
@@ -157,8 +170,9 @@ class GMLPLM(nn.Module):
         self.config = config
         self.token_embed = nn.Embedding(config.vocab_size, config.d_model)
         self.embed_dropout = nn.Dropout(config.dropout)
-        self.gmlp = GMLP(config.d_model, config.d_ffn, config.block_size, config.depth, config.heads,
-                         causal=True, attn_dim=config.attn_dim, init_eps=config.init_eps, dropout=config.dropout)
+        self.gmlp = GMLP(d_model=config.d_model, d_ffn=config.d_ffn, seq_len=config.block_size, depth=config.depth,
+                         heads=config.heads, causal=True, attn_dim=config.attn_dim, init_eps=config.init_eps,
+                         dropout=config.dropout)
         self.norm = nn.LayerNorm(config.d_model)
         self.head = nn.Linear(config.d_model, config.vocab_size)
 

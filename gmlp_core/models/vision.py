@@ -1,4 +1,4 @@
-"""The vision family: ModelConfig (with named presets) and GMLPVision, a gMLP image classifier."""
+"""The vision family: VisionConfig (with named presets) and GMLPVision, a gMLP image classifier."""
 
 from __future__ import annotations
 
@@ -10,13 +10,14 @@ from torch import nn
 
 from .config import JsonConfig, check
 from .gmlp import ACTIVATIONS, GMLP
+from .registry import SPATIAL_W, register
 
 POOLS = ("cls", "mean")
 HEAD_ACTIVATIONS = ("gelu", "relu", "none")
 
 
 @dataclass(frozen=True)
-class ModelConfig(JsonConfig):
+class VisionConfig(JsonConfig):
     """Everything needed to rebuild a GMLPVision; round-trips through JSON inside checkpoints."""
 
     image_size: int = 32
@@ -56,7 +57,7 @@ class ModelConfig(JsonConfig):
             (0.0 <= self.drop_path < 1.0, "drop_path must be in [0, 1)"),
             (self.gate_act in ACTIVATIONS, f"gate_act must be one of {sorted(ACTIVATIONS)}, got {self.gate_act!r}"),
         ]
-        check("ModelConfig", checks)
+        check("VisionConfig", checks)
 
     @property
     def grid_size(self) -> int:
@@ -72,42 +73,48 @@ class ModelConfig(JsonConfig):
         return self.num_patches + int(self.cls_token)
 
 
-PRESETS: dict[str, ModelConfig] = {
+PRESETS: dict[str, VisionConfig] = {
     # trains in seconds; for tests and smoke runs
-    "tiny": ModelConfig(patch_size=8, d_model=32, d_ffn=64, depth=2, heads=2),
+    "tiny": VisionConfig(patch_size=8, d_model=32, d_ffn=64, depth=2, heads=2),
     # the blog's protocol (patch 8 -> 4x4 grid) at classroom-laptop size
-    "s16": ModelConfig(patch_size=8, d_model=192, d_ffn=768, depth=8, heads=4, drop_path=0.05),
+    "s16": VisionConfig(patch_size=8, d_model=192, d_ffn=768, depth=8, heads=4, drop_path=0.05),
     # s16's grid, wider and shallower (1.65 M parameters): 4 blocks of 256 run about 1.4x as many images a
     # second as 8 of 192 on this project's 2-core CPU (benchmarks/bench_train_vision.py), so more epochs an hour
-    "s16-wide": ModelConfig(patch_size=8, d_model=256, d_ffn=1024, depth=4, heads=4, drop_path=0.05),
+    "s16-wide": VisionConfig(patch_size=8, d_model=256, d_ffn=1024, depth=4, heads=4, drop_path=0.05),
     # patch 4 -> 8x8 grid at s16's width and depth: 1.94 M parameters, about 200 images/s in bf16 on
     # this project's 2-core CPU (benchmarks/bench_train_vision.py), 60 epochs in about 4 hours
-    "s64": ModelConfig(patch_size=4, d_model=192, d_ffn=768, depth=8, heads=4, drop_path=0.05),
+    "s64": VisionConfig(patch_size=4, d_model=192, d_ffn=768, depth=8, heads=4, drop_path=0.05),
     # patch 4 -> 8x8 grid; sized for a GPU (7.4 M parameters)
-    "s64-gpu": ModelConfig(patch_size=4, d_model=256, d_ffn=1536, depth=12, heads=4, drop_path=0.1),
+    "s64-gpu": VisionConfig(patch_size=4, d_model=256, d_ffn=1536, depth=12, heads=4, drop_path=0.1),
     # the blog layout itself (SPEC §1): [CLS], 17x17 W, hidden head, GELU after V
-    "blog": ModelConfig(patch_size=8, d_model=512, d_ffn=2048, depth=3, heads=1, cls_token=True,
+    "blog": VisionConfig(patch_size=8, d_model=512, d_ffn=2048, depth=3, heads=1, cls_token=True,
                         pool="cls", head_hidden=256, head_act="gelu", gelu_after_v=True),
 }
 
 
-def preset(name: str) -> ModelConfig:
+ModelConfig = VisionConfig  # the name before language models had configs of their own
+
+
+def preset(name: str) -> VisionConfig:
     if name not in PRESETS:
         raise ValueError(f"unknown preset {name!r}; accepted: {sorted(PRESETS)}")
     return PRESETS[name]
 
 
+@register("vision", config_class=VisionConfig, task="image", description="gMLP image classifier",
+          shows={SPATIAL_W}, titles={"en": "gMLP image classifier", "vi": "gMLP phân loại ảnh"})
 class GMLPVision(nn.Module):
     """Image classifier: patchify (Conv2d, kernel = stride = patch) -> +pos [-> CLS] -> gMLP -> pool -> head."""
 
-    def __init__(self, config: ModelConfig):
+    def __init__(self, config: VisionConfig):
         super().__init__()
         c = self.config = config
         self.patch_embed = nn.Conv2d(c.in_chans, c.d_model, kernel_size=c.patch_size, stride=c.patch_size)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, c.d_model)) if c.cls_token else None
         self.pos_embed = nn.Parameter(torch.randn(1, c.seq_len, c.d_model) * 0.02) if c.pos_embed else None
-        self.gmlp = GMLP(c.d_model, c.d_ffn, c.seq_len, c.depth, c.heads, c.causal, c.attn_dim,
-                         c.gelu_after_v, c.init_eps, c.drop_path, norm_eps=c.norm_eps, gate_act=c.gate_act)
+        self.gmlp = GMLP(d_model=c.d_model, d_ffn=c.d_ffn, seq_len=c.seq_len, depth=c.depth, heads=c.heads,
+                         causal=c.causal, attn_dim=c.attn_dim, gelu_after_v=c.gelu_after_v, init_eps=c.init_eps,
+                         drop_path=c.drop_path, norm_eps=c.norm_eps, gate_act=c.gate_act)
         self.norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
         self.head_hidden = nn.Linear(c.d_model, c.head_hidden) if c.head_hidden else None
         self.head = nn.Linear(c.head_hidden or c.d_model, c.num_classes)

@@ -19,8 +19,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from ..chars import ALPHABETS
-from ..checkpoints import save_checkpoint, snapshot
+from ..formats.chars import ALPHABETS
+from ..formats.checkpoints import save_checkpoint, snapshot
 from ..data import Corpus, consecutive_windows, fixed_windows, load_corpus, random_windows
 from ..models import LM_PRESETS, build_model, count_parameters
 from .loop import Progress, lr_at, make_optimizer, update

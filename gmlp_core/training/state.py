@@ -6,7 +6,7 @@ from pathlib import Path
 
 import torch
 
-from ..checkpoints import written_beside
+from ..formats.checkpoints import written_beside
 
 
 def state_path(out) -> Path:

@@ -16,11 +16,11 @@ import torch
 import torch.nn.functional as F
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
-from ..checkpoints import save_checkpoint, snapshot
+from ..formats.checkpoints import save_checkpoint, snapshot
 from ..data import (CIFAR10_MEAN, CIFAR10_STD, TRIVIAL_AUGMENT_GROUP, BatchMixer, GroupTrivialAugment, ImageSet,
                     augment, load_image_folder, load_torchvision_cifar10, split_validation)
-from ..evaluate import evaluate, topk_correct, topk_record
-from ..images import normalize
+from ..analysis.accuracy import evaluate, topk_correct, topk_record
+from ..formats.images import normalize
 from ..models import GMLPVision, count_parameters, preset
 from .loop import Progress, lr_at, make_optimizer, update
 from .metadata import run_metadata

@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import torch
 
-from ..language import generate, read_text
+from ..analysis.language import generate, read_text
 from ..models import attention_maps, head_average, spatial_weights
 from .plots import heatmap
 from .widgets import cached_checkpoint

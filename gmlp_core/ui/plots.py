@@ -7,7 +7,7 @@ import base64
 import numpy as np
 import plotly.graph_objects as go
 
-from ..images import patch_grid
+from ..formats.images import patch_grid
 from .arrays import as_array
 
 HIDDEN_COLOUR = "#d9d9d9"

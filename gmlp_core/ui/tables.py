@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from ..spatial import grid_structure, uniform_share
+from ..analysis.spatial import grid_structure, uniform_share
 from .arrays import as_array
 
 
@@ -45,7 +45,7 @@ def npy_bytes(matrix) -> bytes:
 
 
 def grid_structure_frame(views: list[tuple[str, object]], grid: int, columns: dict[str, str], percent) -> pd.DataFrame:
-    """One row per (name, (n, n) W): the gmlp_core.spatial figures, percentages through `percent`.
+    """One row per (name, (n, n) W): the gmlp_core.analysis.spatial figures, percentages through `percent`.
 
     columns: titles for near, baseline, self_share, peak, explained, symmetry."""
     baseline = percent(uniform_share(grid))

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ..checkpoints import (CHECKPOINT_SUFFIXES, MAX_UPLOAD_BYTES, CheckpointError, list_checkpoints, load_checkpoint,
+from ..formats.checkpoints import (CHECKPOINT_SUFFIXES, MAX_UPLOAD_BYTES, CheckpointError, list_checkpoints, load_checkpoint,
                            load_uploaded, parse_class_names, read_arch, read_metadata)
-from ..images import ImageError, load_image
+from ..formats.images import ImageError, load_image
 from .i18n import CATALOGUE, LANGUAGES, class_name, number, percent, t
 from .plots import thumbnail_grid_figure
 

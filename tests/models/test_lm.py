@@ -103,7 +103,7 @@ def test_registry_builds_each_arch_and_names_it_back():
 @pytest.mark.parametrize("arch, config, words", [
     ("gmlp-lm", SMALL.replace(attn_dim=8), "makes it amlp-lm"),
     ("amlp-lm", SMALL, "attn_dim must be > 0"),
-    ("vision", SMALL, "expected a ModelConfig"),
+    ("vision", SMALL, "expected a VisionConfig"),
     ("rnn-lm", SMALL, "unknown arch 'rnn-lm'"),
 ])
 def test_registry_names_what_is_wrong(arch, config, words):

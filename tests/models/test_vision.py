@@ -3,12 +3,12 @@ import json
 import pytest
 import torch
 
-from gmlp_core.models import PRESETS, GMLPVision, ModelConfig, count_parameters, preset, spatial_weights
+from gmlp_core.models import PRESETS, GMLPVision, VisionConfig, count_parameters, preset, spatial_weights
 
 
 def test_config_round_trips_through_json():
-    config = ModelConfig(patch_size=4, heads=4, d_ffn=256, cls_token=True, pool="cls", head_hidden=32)
-    assert ModelConfig.from_json(config.to_json()) == config
+    config = VisionConfig(patch_size=4, heads=4, d_ffn=256, cls_token=True, pool="cls", head_hidden=32)
+    assert VisionConfig.from_json(config.to_json()) == config
     assert json.loads(config.to_json())["heads"] == 4
 
 
@@ -20,12 +20,12 @@ def test_config_round_trips_through_json():
 ])
 def test_config_rejects_broken_invariants_with_a_message(bad, words):
     with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)").replace("*", r"\*")):
-        ModelConfig(**bad)
+        VisionConfig(**bad)
 
 
 def test_config_rejects_unknown_fields():
     with pytest.raises(ValueError, match="unknown fields"):
-        ModelConfig.from_dict({"d_model": 8, "colour": "red"})
+        VisionConfig.from_dict({"d_model": 8, "colour": "red"})
 
 
 def test_presets_have_the_advertised_token_counts():
@@ -44,7 +44,7 @@ def test_presets_have_the_advertised_token_counts():
 
 
 def test_vision_model_shapes():
-    config = ModelConfig(patch_size=8, d_model=16, d_ffn=32, depth=2, heads=2, cls_token=True, pool="cls")
+    config = VisionConfig(patch_size=8, d_model=16, d_ffn=32, depth=2, heads=2, cls_token=True, pool="cls")
     model = GMLPVision(config)
     assert model(torch.randn(3, 3, 32, 32)).shape == (3, 10)
     assert model.tokens(torch.randn(3, 3, 32, 32)).shape == (3, 17, 16)

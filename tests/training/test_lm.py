@@ -7,12 +7,12 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from gmlp_core.checkpoints import load_checkpoint, read_metadata
+from gmlp_core.formats.checkpoints import load_checkpoint, read_metadata
 from gmlp_core.data import consecutive_windows, load_corpus
 from gmlp_core.models import spatial_weights
 from gmlp_core.train_lm import main as train_lm_main
 from gmlp_core.training.lm import loss_on
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 TEXT = "to be or not to be, that is the question.\n" * 60
 

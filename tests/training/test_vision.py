@@ -6,10 +6,10 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from gmlp_core.checkpoints import load_checkpoint, read_metadata
+from gmlp_core.formats.checkpoints import load_checkpoint, read_metadata
 from gmlp_core.train import main as train_main
-from tests.conftest import ROOT
-from tests.synthetic import write_image_folder
+from tests.helpers import ROOT
+from tests.helpers.synthetic import write_image_folder
 
 COMMON = ["--preset", "tiny", "--batch-size", "50", "--val-size", "50", "--lr", "3e-3", "--quiet", "--device", "cpu"]
 

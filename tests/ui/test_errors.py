@@ -5,12 +5,12 @@ import ast
 import pytest
 import torch
 
-from gmlp_core.checkpoints import CheckpointError, load_uploaded, parse_class_names
+from gmlp_core.formats.checkpoints import CheckpointError, load_uploaded, parse_class_names
 from gmlp_core.errors import ExplainedError
-from gmlp_core.images import ImageError, load_image
-from gmlp_core.text import TableError, embeddings_from_table
+from gmlp_core.formats.images import ImageError, load_image
+from gmlp_core.lessons.text import TableError, embeddings_from_table
 from gmlp_core.ui.i18n import CATALOGUE, LANGUAGES, placeholders, t
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def raised(call) -> ExplainedError:
@@ -74,10 +74,9 @@ def test_a_renamed_upload_error_names_the_upload_not_the_temporary_file():
     assert "upload" not in err.values["file"]
 
 
-def test_a_hostile_pickle_is_refused_with_its_code(tmp_path, monkeypatch):
-    from tests.test_checkpoints import Hostile
-    marker = tmp_path / "ran"
-    monkeypatch.setenv("GMLP_HOSTILE_MARKER", str(marker))
+def test_a_hostile_pickle_is_refused_with_its_code(hostile_marker, tmp_path, monkeypatch):
+    from tests.helpers import Hostile
+    marker = hostile_marker
     path = tmp_path / "evil.pt"
     torch.save({"weights": Hostile()}, path)
     err = raised(lambda: load_uploaded(path.read_bytes(), "evil.pt"))

@@ -1,7 +1,7 @@
 import re
 
 from gmlp_core.ui.i18n import CATALOGUE, LANGUAGES, placeholders, t
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_every_string_exists_in_every_language_with_the_same_placeholders():

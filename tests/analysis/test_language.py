@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from gmlp_core.chars import CharTokenizer
-from gmlp_core.language import char_labels, generate, read_text
+from gmlp_core.formats.chars import CharTokenizer
+from gmlp_core.analysis.language import char_labels, generate, read_text
 from gmlp_core.models import LMConfig, build_model
 
 TOKENIZER = CharTokenizer("abcdefgh \n")

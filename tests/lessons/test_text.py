@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 import torch
 
-from gmlp_core.text import EXAMPLE_EMBEDDINGS, EXAMPLE_TOKENS, embed, embeddings_from_table, table_rows, tokenize
+from gmlp_core.lessons.text import EXAMPLE_EMBEDDINGS, EXAMPLE_TOKENS, embed, embeddings_from_table, table_rows, tokenize
 
 
 def test_words_and_punctuation_are_separate_tokens():

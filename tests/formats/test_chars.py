@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 import torch
 
-from gmlp_core.chars import ALPHABETS, UNKNOWN_MARK, CharTokenizer
+from gmlp_core.formats.chars import ALPHABETS, UNKNOWN_MARK, CharTokenizer
 
 SHAKESPEARE_LIKE = CharTokenizer.from_text("First Citizen:\nBefore we proceed any further, hear me speak.")
 

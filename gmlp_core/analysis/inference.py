@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import torch
 from PIL import Image
 
-from .attention import AttentionResult, scaled_dot_product_attention
-from .checkpoints import CheckpointInfo
-from .images import model_image, to_tensor
-from .models import GMLPVision, ModelConfig
+from ..lessons.attention import AttentionResult, scaled_dot_product_attention
+from ..formats.checkpoints import CheckpointInfo
+from ..formats.images import model_image, to_tensor
+from ..models import GMLPVision, VisionConfig
 
 
 @dataclass
@@ -38,7 +38,7 @@ def predict(model: GMLPVision, info: CheckpointInfo, image: Image.Image, k: int 
     return Prediction(small, x, probabilities, [(names[i], float(v)) for v, i in zip(values, indices.tolist())])
 
 
-def token_labels(config: ModelConfig) -> list[str]:
+def token_labels(config: VisionConfig) -> list[str]:
     """Axis labels for the model's tokens: [CLS] first when present, then patch numbers row by row."""
     return (["[CLS]"] if config.cls_token else []) + [str(i) for i in range(config.num_patches)]
 

@@ -5,12 +5,12 @@ import pytest
 import torch
 from PIL import Image
 
-from gmlp_core.checkpoints import CheckpointInfo
-from gmlp_core.inference import block_inputs, predict, token_attention, token_labels
-from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
-from gmlp_core.models import GMLPVision, ModelConfig
+from gmlp_core.formats.checkpoints import CheckpointInfo
+from gmlp_core.analysis.inference import block_inputs, predict, token_attention, token_labels
+from gmlp_core.lessons.steps import LessonSettings, build_attention_lesson, head_choices
+from gmlp_core.models import GMLPVision, VisionConfig
 from gmlp_core.ui.tables import heads_csv, matrix_csv, npy_bytes
-from gmlp_core.text import EXAMPLE_EMBEDDINGS
+from gmlp_core.lessons.text import EXAMPLE_EMBEDDINGS
 
 
 X = torch.tensor(EXAMPLE_EMBEDDINGS)
@@ -49,7 +49,7 @@ def test_tables_label_rows_and_columns_uniquely():
 
 
 def vision_model():
-    config = ModelConfig(d_model=16, d_ffn=32, depth=2, heads=2, cls_token=True, pool="cls")
+    config = VisionConfig(d_model=16, d_ffn=32, depth=2, heads=2, cls_token=True, pool="cls")
     return GMLPVision(config).eval(), CheckpointInfo("mem", config)
 
 

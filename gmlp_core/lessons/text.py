@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .errors import ExplainedError
+from ..errors import ExplainedError
 
 MAX_TOKENS = 64
 MAX_EMBEDDING_VALUE = 1_000_000  # x·xᵀ of larger numbers overflows float32 and the softmax gives NaN

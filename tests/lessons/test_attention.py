@@ -4,7 +4,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from gmlp_core.attention import (causal_mask, causal_softmax, init_projections, multi_head_attention,
+from gmlp_core.lessons.attention import (causal_mask, causal_softmax, init_projections, multi_head_attention,
                                  scaled_dot_product_attention, simplified_self_attention)
 
 X = torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])

@@ -13,7 +13,7 @@ from typing import Callable
 import torch
 from einops import rearrange
 
-from .models import ModelConfig
+from ..models import VisionConfig
 
 
 class LayoutError(ValueError):
@@ -150,8 +150,8 @@ def _shape(state: dict, key: str, dims: int) -> tuple[int, ...]:
     return shape
 
 
-def infer_vision_config(state: dict[str, torch.Tensor], layout: str = "native") -> ModelConfig:
-    """Rebuild a ModelConfig from the shapes of a native-named state_dict (renamed from `layout`)."""
+def infer_vision_config(state: dict[str, torch.Tensor], layout: str = "native") -> VisionConfig:
+    """Rebuild a VisionConfig from the shapes of a native-named state_dict (renamed from `layout`)."""
     if layout == "native" and not any(k.startswith("gmlp.blocks.") for k in state):
         raise _unrecognised(state)
     d_model, in_chans, patch, _ = _shape(state, "patch_embed.weight", 4)
@@ -168,7 +168,7 @@ def infer_vision_config(state: dict[str, torch.Tensor], layout: str = "native") 
     hidden = _shape(state, "head_hidden.weight", 2)[0] if "head_hidden.weight" in state else 0
     attn_key = "gmlp.blocks.0.sgu.attn.qkv.weight"
     try:
-        return ModelConfig(
+        return VisionConfig(
             image_size=grid * patch, patch_size=patch, in_chans=in_chans,
             num_classes=_shape(state, "head.weight", 2)[0], d_model=d_model, d_ffn=d_ffn, depth=len(layers),
             heads=heads, attn_dim=_shape(state, attn_key, 2)[0] // 3 if attn_key in state else 0,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import torch
 from einops import rearrange
 
+from ..models.masks import causal_mask
+
 CAUSAL_METHODS = ("mask", "renormalise")
 
 
@@ -37,11 +39,6 @@ class MultiHeadResult(AttentionResult):
 
     mean_weights: torch.Tensor | None = None  # (n, n) average of weights over heads
     output: torch.Tensor | None = None  # context . w_o, or context when w_o is None
-
-
-def causal_mask(n: int, device=None) -> torch.Tensor:
-    """(n, n) bool, True above the diagonal (the future)."""
-    return torch.ones(n, n, dtype=torch.bool, device=device).triu(1)
 
 
 def causal_softmax(scores: torch.Tensor, mask: torch.Tensor, method: str = "mask") -> torch.Tensor:

@@ -11,7 +11,7 @@ import torch
 from einops import rearrange
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import ExplainedError
+from ..errors import ExplainedError
 
 MAX_PIXELS = 40_000_000  # above this an image is refused as a likely decompression bomb
 MAX_BYTES = 25 * 1024 * 1024

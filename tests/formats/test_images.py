@@ -7,8 +7,8 @@ import pytest
 import torch
 from PIL import Image
 
-from gmlp_core.images import ImageError, load_image, model_image, patch_grid, patch_mosaic, to_tensor
-from tests.conftest import ROOT
+from gmlp_core.formats.images import ImageError, load_image, model_image, patch_grid, patch_mosaic, to_tensor
+from tests.helpers import ROOT
 
 SAMPLE = ROOT / "gmlp_core" / "ui" / "samples" / "cat_0000.jpg"
 

@@ -1,5 +1,4 @@
 import io
-import os
 import pickle
 import zipfile
 
@@ -7,16 +6,17 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from gmlp_core.checkpoints import (CheckpointError, list_checkpoints, load_checkpoint, load_uploaded, read_metadata,
+from gmlp_core.formats.checkpoints import (CheckpointError, list_checkpoints, load_checkpoint, load_uploaded, read_metadata,
                                    save_checkpoint)
-from gmlp_core.models import GMLPVision, LMConfig, ModelConfig, build_model, preset, spatial_weights
-from tests.blog_layout import Image_Classification
+from gmlp_core.models import GMLPVision, LMConfig, VisionConfig, build_model, preset, spatial_weights
+from tests.helpers import Hostile
+from tests.helpers.blog_layout import Image_Classification
 
 IMAGES = torch.randn(4, 3, 32, 32)
 
 
 def small_model(**overrides) -> GMLPVision:
-    config = ModelConfig(**{**dict(d_model=16, d_ffn=32, depth=2, heads=2), **overrides})
+    config = VisionConfig(**{**dict(d_model=16, d_ffn=32, depth=2, heads=2), **overrides})
     model = GMLPVision(config).eval()
     with torch.no_grad():
         for block in model.gmlp.blocks:
@@ -36,11 +36,6 @@ def as_if_saved_on_gpu(obj, path) -> None:
                 assert b"X\x03\x00\x00\x00cpu" in data
                 data = data.replace(b"X\x03\x00\x00\x00cpu", b"X\x06\x00\x00\x00cuda:0")
             target.writestr(item, data)
-
-
-class Hostile:
-    def __reduce__(self):
-        return (os.system, ("touch " + os.environ["GMLP_HOSTILE_MARKER"],))
 
 
 def test_native_round_trip_gives_identical_logits(tmp_path):
@@ -104,9 +99,8 @@ def test_blog_defaults_match_the_blog_preset(tmp_path):
     assert info.config == preset("blog")
 
 
-def test_hostile_pickle_is_refused_and_never_runs(tmp_path, monkeypatch):
-    marker = tmp_path / "ran"
-    monkeypatch.setenv("GMLP_HOSTILE_MARKER", str(marker))
+def test_hostile_pickle_is_refused_and_never_runs(hostile_marker, tmp_path, monkeypatch):
+    marker = hostile_marker
     for name in ("evil.pt", "evil.safetensors"):
         torch.save({"model": small_model().state_dict(), "payload": Hostile()}, tmp_path / name)
         with pytest.raises(CheckpointError, match="refused"):
@@ -118,7 +112,7 @@ def test_hostile_pickle_is_refused_and_never_runs(tmp_path, monkeypatch):
 
 
 def test_missing_and_unexpected_keys_are_listed(tmp_path):
-    config = ModelConfig(d_model=16, d_ffn=32, depth=2, heads=2)
+    config = VisionConfig(d_model=16, d_ffn=32, depth=2, heads=2)
     state = small_model().state_dict()
     state.pop("head.bias")
     state["extra.weight"] = torch.zeros(1)
@@ -131,7 +125,7 @@ def test_missing_and_unexpected_keys_are_listed(tmp_path):
 def test_shape_mismatch_names_parameter_and_both_shapes(tmp_path):
     model = small_model()
     save_checkpoint(model, tmp_path / "m.safetensors")
-    wider = ModelConfig(d_model=16, d_ffn=32, depth=2, heads=2, num_classes=5)
+    wider = VisionConfig(d_model=16, d_ffn=32, depth=2, heads=2, num_classes=5)
     with pytest.raises(CheckpointError, match=r"size mismatch for head.weight: copying a param with shape "
                                               r"torch.Size\(\[10, 16\]\) from checkpoint, the shape in current model "
                                               r"is torch.Size\(\[5, 16\]\)"):
@@ -219,7 +213,7 @@ def test_an_upload_goes_through_the_same_loader_and_errors_name_the_upload(tmp_p
 
 
 def test_a_checkpoint_save_that_fails_part_way_leaves_the_previous_file(tmp_path, monkeypatch):
-    import gmlp_core.checkpoints as checkpoints
+    import gmlp_core.formats.checkpoints as checkpoints
     path = save_checkpoint(GMLPVision(preset("tiny")), tmp_path / "run.safetensors", preset="first")
 
     def interrupted(tensors, filename, metadata=None):

@@ -24,16 +24,16 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 
 from .chars import CharTokenizer
-from .errors import ExplainedError
+from ..errors import ExplainedError
 from .layouts import LAYOUT_NORMALISATION, LayoutError, infer_vision_config, to_native
-from .models import DEFAULT_ARCH, arch_of, build_model, config_from_dict, spatial_weights
+from ..models import DEFAULT_ARCH, arch_of, build_model, config_from_dict, spatial_weights
 
 FORMAT = "gmlp-explorer/1"
 SNAPSHOT_KEY = "spatial_snapshots"  # (snapshots, layers, heads, n, n) float16: W at init, then during training
 WRAPPER_PREFIXES = ("module.", "_orig_mod.")
 STATE_DICT_KEYS = ("model", "state_dict", "model_state_dict")
 DEFAULT_MEAN = DEFAULT_STD = (0.5, 0.5, 0.5)  # for files that record no normalisation: x -> 2x - 1
-IMAGENET_CLASSES = tuple((Path(__file__).parent / "data" / "imagenet_classes.txt").read_text().splitlines())
+IMAGENET_CLASSES = tuple((Path(__file__).parents[1] / "data" / "imagenet_classes.txt").read_text().splitlines())
 CHECKPOINT_SUFFIXES = (".safetensors", ".pt", ".pth")
 MAX_UPLOAD_BYTES = 200 * 2 ** 20  # Streamlit's own upload limit (server.maxUploadSize)
 
@@ -47,7 +47,7 @@ class CheckpointInfo:
     """What a checkpoint says about its model, beside the weights."""
 
     path: str
-    config: object  # the arch's config class (ModelConfig, LMConfig)
+    config: object  # the arch's config class (VisionConfig, LMConfig)
     meta: dict = field(default_factory=dict)
     snapshots: torch.Tensor | None = None  # (snapshots, layers, heads, n, n)
     source_format: str = "native"

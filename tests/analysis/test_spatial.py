@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from gmlp_core.spatial import (grid_offsets, grid_structure, kernel_symmetry, neighbourhood_share, offset_kernel,
+from gmlp_core.analysis.spatial import (grid_offsets, grid_structure, kernel_symmetry, neighbourhood_share, offset_kernel,
                                patch_block, shift_explained, uniform_share)
 
 

@@ -5,7 +5,7 @@ import timm
 import torch
 from g_mlp_pytorch import gMLPVision
 
-from gmlp_core.checkpoints import CheckpointError, default_class_names, load_checkpoint
+from gmlp_core.formats.checkpoints import CheckpointError, default_class_names, load_checkpoint
 from gmlp_core.convert import main as convert_main
 from gmlp_core.models import spatial_weights
 
