@@ -14,11 +14,11 @@ import sys
 from .data import TRIVIAL_AUGMENT_GROUP, DataError
 from .models import PRESETS
 from .training.setup import add_run_arguments
-from .training.vision import DATASET_NAMES, TrainSettings, train
+from .training.vision import DATASET_NAMES, VisionSettings, train
 
 
 def build_parser() -> argparse.ArgumentParser:
-    defaults = TrainSettings()
+    defaults = VisionSettings()
     parser = argparse.ArgumentParser(prog="python -m gmlp_core.train", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--preset", required=True, choices=sorted(PRESETS))
@@ -53,9 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
-        train(args)
+        settings = VisionSettings.from_args(args)
+    except ValueError as err:
+        parser.error(str(err))
+    try:
+        train(settings)
     except DataError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

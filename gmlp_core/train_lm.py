@@ -10,26 +10,32 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .formats.chars import ALPHABETS
 from .data import DataError
+from .formats.chars import ALPHABETS
+from .models import LM_PRESETS, archs_for
 from .training.lm import LMSettings, train_lm
 from .training.setup import add_run_arguments
 
-ARCHS = {"attention": "attention-lm", "gmlp": "gmlp-lm", "amlp": "amlp-lm"}
+
+def arch_names() -> dict[str, str]:
+    """Command-line name -> registered text arch (attention -> attention-lm, ...), from the registry."""
+    return {entry.short: name for name, entry in archs_for("text").items()}
 
 
 def build_parser() -> argparse.ArgumentParser:
     defaults = LMSettings(steps=1)
+    archs = arch_names()
     parser = argparse.ArgumentParser(prog="python -m gmlp_core.train_lm", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--arch", required=True, choices=sorted(ARCHS))
+    parser.add_argument("--arch", required=True, choices=sorted(archs))
     parser.add_argument("--data", required=True, help="a UTF-8 text file (../shared/datasets/tinyshakespeare/input.txt)")
     parser.add_argument("--out", required=True, help="checkpoint to write (.safetensors)")
     budget = parser.add_mutually_exclusive_group(required=True)
     budget.add_argument("--minutes", type=float, help="train for this much wall time (the cosine runs over the "
                                                       "elapsed share of it; the steps reached are recorded)")
     budget.add_argument("--steps", type=int, help="train for exactly this many steps (deterministic on a CPU)")
-    parser.add_argument("--preset", default=None, help="a models.LM_PRESETS name (default: the arch's own)")
+    parser.add_argument("--preset", default="", choices=["", *sorted(LM_PRESETS)],
+                        help="a models.LM_PRESETS name (default: the arch's own)")
     parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
     parser.add_argument("--lr", type=float, default=defaults.lr)
     parser.add_argument("--weight-decay", type=float, default=defaults.weight_decay)
@@ -48,17 +54,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
-    arch = ARCHS[args.arch]
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
-        settings = LMSettings(arch=arch, preset=args.preset or arch, steps=args.steps or 0,
-                              minutes=args.minutes or 0.0, batch_size=args.batch_size, lr=args.lr,
-                              weight_decay=args.weight_decay, warmup_steps=args.warmup_steps,
-                              eval_every=args.eval_every, eval_windows=args.eval_windows,
-                              final_eval_windows=args.final_eval_windows, seed=args.seed,
-                              min_count=args.min_count, always_known=args.always_known)
-        train_lm(args, settings)
-    except (DataError, ValueError) as err:
+        settings = LMSettings.from_args(args, arch=arch_names()[args.arch], steps=args.steps or 0,
+                                        minutes=args.minutes or 0.0)
+    except ValueError as err:
+        parser.error(str(err))
+    try:
+        train_lm(settings)
+    except DataError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -12,12 +12,11 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-PRECISIONS = ("auto", "fp32", "bf16")
-DEVICES = ("auto", "cpu", "cuda")
+from .settings import DEVICES, PRECISIONS
 
 
 def add_run_arguments(parser, seed: int) -> None:
-    """The flags every trainer's command shares: where and how it runs, and how it resumes."""
+    """The flags every trainer's command shares (RunSettings): where and how it runs, and how it resumes."""
     parser.add_argument("--precision", default="auto", choices=PRECISIONS,
                         help="auto: bf16 autocast on CUDA, fp32 on CPU; bf16 on a CPU with native bf16 "
                              "(this project's AMD EPYC) is 1.4-2x faster")
