@@ -10,11 +10,12 @@ import streamlit as st
 
 from gmlp_core.analysis.accuracy import topk_from_record
 from gmlp_core.models import count_parameters
-from gmlp_core.ui.frame import within_frame
+from gmlp_core.ui.checkpoints import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, open_checkpoint
+from gmlp_core.ui.frame import language_selector, within_frame
+from gmlp_core.ui.layout import grid, setup_page
+from gmlp_core.ui.locale import num, pct, tr
 from gmlp_core.ui.plots import history_figure
-from gmlp_core.ui.state import keep_widget_state, mirror_to_url, restore_from_url, share_link
-from gmlp_core.ui.widgets import (CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, grid, language_selector,
-                                  num, open_checkpoint, pct, setup_page, tr)
+from gmlp_core.ui.state import keep_widget_state, mirror_to_url, read_link, share_link
 
 PAGES = {  # key -> (file, URL path, icon)
     "attention": ("pages/1_attention.py", "attention", ":material/text_fields:"),
@@ -65,7 +66,7 @@ def model_card() -> None:
                         width="stretch", key="history")
 
 
-ignored = restore_from_url()
+read_link()
 keep_widget_state()
 language_selector()
 # No st.Page icons: a page's icon becomes the browser's favicon, and a :material/: one is fetched from
@@ -76,9 +77,10 @@ navigation = st.navigation([
 ])
 if navigation.url_path in ("", "patches", "spatial-w"):  # the pages that show a vision checkpoint
     checkpoint_selector()
-if ignored:
-    st.toast(tr("url_ignored", details="; ".join(ignored)), icon=":material/info:")
-mirror_to_url()
-share_link()
-with within_frame(__file__):
-    navigation.run()
+link_slot = st.sidebar.container()  # filled once the page has declared (and maybe changed) its view
+try:
+    with within_frame(__file__):
+        navigation.run()
+finally:  # also after a page's st.stop(): the link is the view the learner sees
+    mirror_to_url()
+    share_link(link_slot)

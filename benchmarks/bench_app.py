@@ -28,7 +28,7 @@ from gmlp_core.formats.checkpoints import load_checkpoint, save_checkpoint  # no
 from gmlp_core.formats.images import load_image  # noqa: E402
 from gmlp_core.analysis.inference import prepare  # noqa: E402
 from gmlp_core.models import GMLPVision, preset, spatial_weights  # noqa: E402
-from gmlp_core.ui import widgets  # noqa: E402
+from gmlp_core.ui import checkpoints as ui_checkpoints  # noqa: E402
 
 PAGES = ["app.py", "pages/1_attention.py", "pages/2_patches.py", "pages/3_spatial-w.py",
          "pages/4_language-models.py"]
@@ -63,7 +63,7 @@ def main() -> None:
     for page in PAGES:
         print(describe(page, timed_reruns(AppTest.from_file(str(ROOT / page), default_timeout=120), args.reruns)))
     with tempfile.TemporaryDirectory() as folder:
-        widgets.CHECKPOINT_DIR = Path(folder)
+        ui_checkpoints.CHECKPOINT_DIR = Path(folder)
         torch.save(timm.create_model("gmlp_ti16_224", pretrained=False).state_dict(), Path(folder) / "timm.pth")
         s64 = GMLPVision(preset("s64"))  # the shipped s64's shape (64 tokens, 8 layers), random weights
         save_checkpoint(s64, Path(folder) / "s64.safetensors", snapshots=torch.stack([spatial_weights(s64)] * 61))

@@ -5,10 +5,13 @@ import streamlit as st
 
 from gmlp_core.formats.images import UPLOAD_TYPES, ImageError, kept_share, load_image, preview
 from gmlp_core.analysis.inference import predict
+from gmlp_core.ui.checkpoints import current_checkpoint
 from gmlp_core.ui.frame import require_frame
+from gmlp_core.ui.layout import setup_page
+from gmlp_core.ui.locale import cls, explain, pct, tr
 from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
-from gmlp_core.ui.widgets import (cls, current_checkpoint, explain, pct, sample_gallery, sample_label, sample_paths,
-                                  setup_page, tr)
+from gmlp_core.ui.samples import sample_gallery, sample_label, sample_picker
+from gmlp_core.ui.state import kept
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -17,12 +20,11 @@ st.caption(tr("patches_intro"))
 model, info = current_checkpoint()
 config = info.config
 
-source = st.radio(tr("image_source"), ["sample", "upload", "camera"], horizontal=True, key="image_source",
-                  format_func=lambda s: tr(f"source_{s}"))
+source = kept(st.radio, tr("image_source"), key="image_source", default="sample", options=["sample", "upload", "camera"],
+              horizontal=True, format_func=lambda s: tr(f"source_{s}"), url="source")
 data, name = None, None
 if source == "sample":
-    samples = sample_paths()
-    picked = st.selectbox(tr("sample"), samples, format_func=sample_label, key="sample")
+    picked = sample_picker("sample", url="sample")
     sample_gallery("sample", picked)
     data, name = picked.read_bytes(), sample_label(picked)
 elif source == "upload":

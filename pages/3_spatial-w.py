@@ -3,15 +3,19 @@
 import numpy as np
 import streamlit as st
 
-from gmlp_core.formats.images import load_image
 from gmlp_core.analysis.inference import prepare, token_attention, token_labels
-from gmlp_core.models import head_average, spatial_weights
 from gmlp_core.analysis.spatial import offset_kernel
+from gmlp_core.formats.images import load_image
+from gmlp_core.models import head_average, spatial_weights
+from gmlp_core.ui.checkpoints import current_checkpoint
 from gmlp_core.ui.frame import require_frame
+from gmlp_core.ui.layout import grid, setup_page
+from gmlp_core.ui.locale import pct, snapshot_text, structure_columns, tr
 from gmlp_core.ui.plots import heatmap, kernel_figure, row_on_grid_figure, value_range
+from gmlp_core.ui.samples import current_image, sample_gallery, sample_label, sample_picker
+from gmlp_core.ui.sections import heads_picker, layer_picker, per_head_and_average
+from gmlp_core.ui.state import kept
 from gmlp_core.ui.tables import grid_structure_frame, heads_csv, matrix_csv, npy_bytes
-from gmlp_core.ui.widgets import (current_checkpoint, current_image, grid, pct, sample_gallery, sample_label,
-                                  persistent, sample_paths, setup_page, snapshot_text, structure_columns, tr)
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -25,13 +29,9 @@ names = dict(row_title=tr("output_token"), col_title=tr("input_token"))
 
 with st.sidebar:
     st.subheader(tr("controls"))
-    persistent("layer", 0, range(config.depth))
-    layer = st.select_slider(tr("layer"), list(range(config.depth)), key="layer") if config.depth > 1 else 0
-    persistent("w_heads", list(range(config.heads)), range(config.heads))
-    chosen = st.multiselect(tr("heads_to_average"), list(range(config.heads)),
-                            format_func=lambda h: tr("head_n", n=h), key="w_heads")
-    persistent("w_shared", True)
-    shared = st.toggle(tr("shared_scale"), key="w_shared")
+    layer = layer_picker("layer", config.depth, url="layer")
+    chosen = heads_picker("w_heads", config.heads, url="w_heads")
+    shared = kept(st.toggle, tr("shared_scale"), key="w_shared", default=True, url="w_shared")
 
 layer_w = weights[layer]
 if not chosen:
@@ -42,18 +42,8 @@ signed_range = value_range(layer_w, signed=True) if shared else None
 # one colour scale for the averaged W wherever it appears on this page (and for its snapshots)
 average_range = signed_range or value_range(average, signed=True)
 
-# ---- W per head and averaged
-st.subheader(tr("w_per_head", layer=layer))
-for head, col in grid(range(config.heads), min(config.heads, 2)):
-    with col:
-        st.plotly_chart(heatmap(layer_w[head], labels, labels, title=tr("head_n", n=head), value_name="W",
-                                signed=True, zrange=signed_range, height=300, compact=True, **names),
-                        width="stretch", key=f"w_head_{head}")
-left, right = st.columns([1.2, 1])
-with left:
-    st.plotly_chart(heatmap(average, labels, labels, title=tr("average_of", heads=", ".join(map(str, chosen))),
-                            value_name="W", signed=True, zrange=average_range, **names), width="stretch", key="w_avg")
-with right:
+
+def w_notes_and_downloads() -> None:
     st.markdown(tr("w_explain", n=config.seq_len))
     st.download_button(tr("download_avg_csv"), matrix_csv(average, labels, labels), f"W_layer{layer}_average.csv",
                        "text/csv", key="dl_avg_csv")
@@ -63,6 +53,12 @@ with right:
                        "application/octet-stream", key="dl_avg_npy")
     st.download_button(tr("download_heads_npy"), npy_bytes(layer_w), f"W_layer{layer}_heads.npy",
                        "application/octet-stream", key="dl_heads_npy")
+
+
+# ---- W per head and averaged (the average on the page's one scale for it)
+st.subheader(tr("w_per_head", layer=layer))
+per_head_and_average(layer_w, labels, chosen, key="w", value_name="W", axes=names, zrange=signed_range, signed=True,
+                     beside=w_notes_and_downloads)
 
 # ---- W as a kernel on the patch grid: is it local, a shift, symmetric?
 st.subheader(tr("w_kernel_title", layer=layer))
@@ -87,9 +83,8 @@ if info.snapshots is None or len(info.snapshots) < 2:
     st.info(tr("no_snapshots"))
 else:
     snapshot_labels = info.snapshot_labels
-    persistent("snapshot", snapshot_labels[-1], snapshot_labels)
-    picked = st.select_slider(tr("snapshot"), snapshot_labels, key="snapshot",
-                              format_func=snapshot_text)
+    picked = kept(st.select_slider, tr("snapshot"), key="snapshot", default=snapshot_labels[-1],
+                  options=snapshot_labels, format_func=snapshot_text, url="snapshot")
     at_init = head_average(info.snapshots[0, layer], chosen)
     at_pick = head_average(info.snapshots[snapshot_labels.index(picked), layer], chosen)
     left, right = st.columns(2)
@@ -103,10 +98,10 @@ else:
 
 # ---- the image both views read
 st.subheader(tr("w_on_image"))
-use = st.radio(tr("image_for_w"), ["current", "sample"], horizontal=True, key="w_image_source",
-               format_func=lambda s: tr(f"w_image_{s}"))
+use = kept(st.radio, tr("image_for_w"), key="w_image_source", default="current", options=["current", "sample"],
+           horizontal=True, format_func=lambda s: tr(f"w_image_{s}"), url="w_source")
 if use == "sample":
-    picked_sample = st.selectbox(tr("sample"), sample_paths(), format_func=sample_label, key="w_sample")
+    picked_sample = sample_picker("w_sample", url="w_sample")
     sample_gallery("w_sample", picked_sample)
     image, image_name = load_image(picked_sample), sample_label(picked_sample)
 else:
@@ -119,8 +114,8 @@ pixels = np.asarray(small)
 st.caption(tr("image_caption", name=image_name))
 
 patch_offset = int(config.cls_token)
-persistent("query", patch_offset + config.num_patches // 2, range(config.seq_len))
-query = st.selectbox(tr("query_patch"), list(range(config.seq_len)), format_func=lambda m: labels[m], key="query")
+query = kept(st.selectbox, tr("query_patch"), key="query", default=patch_offset + config.num_patches // 2,
+             options=range(config.seq_len), format_func=lambda m: labels[m], url="token")
 query_name = labels[query]
 grid_range = value_range(layer_w[:, query, patch_offset:], signed=True) if shared else None
 views = [(tr("head_n", n=h), layer_w[h, query, patch_offset:]) for h in range(config.heads)]

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from gmlp_core.formats.checkpoints import load_checkpoint, read_metadata
 from gmlp_core.analysis.language import generate
-from gmlp_core.ui.widgets import sample_paths
+from gmlp_core.ui.samples import sample_paths
 from tests.helpers import ROOT
 from tests.helpers import Hostile
 
@@ -79,7 +79,7 @@ def test_attention_renders_every_variant_with_defaults_one_at_a_time():
     expected = {"simplified": {"simplified_scores", "simplified_weights"},
                 "trainable": {"trainable_scores", "trainable_weights"},
                 "causal": {"causal_mask", "causal_masked_scores", "causal_weights", "causal_renorm"},
-                "multi": {"head_0", "head_1", "head_average"}}
+                "multi": {"multi_head_0", "multi_head_1", "multi_average"}}
     assert set(charts(at)) == expected["simplified"]
     assert len(z(at, "simplified_weights")) == 6
     for variant, keys in expected.items():
@@ -117,17 +117,17 @@ def test_causal_tab_shows_both_methods_agree():
 
 def test_changing_heads_changes_the_head_maps():
     at = ok(page("pages/1_attention.py", variant="multi"))
-    assert {"head_0", "head_1"} <= set(charts(at)) and "head_2" not in charts(at)
+    assert {"multi_head_0", "multi_head_1"} <= set(charts(at)) and "multi_head_2" not in charts(at)
     at.selectbox(key="heads").set_value(4).run()
-    assert {"head_0", "head_1", "head_2", "head_3"} <= set(charts(ok(at)))
+    assert {"multi_head_0", "multi_head_1", "multi_head_2", "multi_head_3"} <= set(charts(ok(at)))
 
 
 def test_head_subset_changes_the_average():
     at = ok(page("pages/1_attention.py", variant="multi"))
-    before = z(at, "head_average")
+    before = z(at, "multi_average")
     at.multiselect(key="avg_heads").set_value([1]).run()
-    after = z(ok(at), "head_average")
-    assert after != before and after == z(at, "head_1")
+    after = z(ok(at), "multi_average")
+    assert after != before and after == z(at, "multi_head_1")
 
 
 def test_long_sentence_is_truncated_with_a_notice():
@@ -189,7 +189,7 @@ def test_the_gallery_frames_the_sample_in_use():
 
 
 def test_a_click_in_the_gallery_picks_that_sample(monkeypatch):
-    from gmlp_core.ui import widgets
+    from gmlp_core.ui import samples as widgets
     paths = widgets.sample_paths()
     state = {"sample_gallery": {"selection": {"points": [{"point_index": 3}]}}}
     monkeypatch.setattr(widgets.st, "session_state", state)
@@ -236,22 +236,22 @@ def test_a_bad_upload_is_explained_in_vietnamese(monkeypatch):
 def test_w_page_shows_every_head_and_the_average():
     at = ok(page("pages/3_spatial-w.py"))
     shown = charts(at)
-    assert {"w_head_0", "w_head_1", "w_avg", "w_init", "w_snapshot", "attention", "w_beside"} <= set(shown)
-    assert len(shown["w_avg"]["data"][0]["z"]) == 16
+    assert {"w_head_0", "w_head_1", "w_average", "w_init", "w_snapshot", "attention", "w_beside"} <= set(shown)
+    assert len(shown["w_average"]["data"][0]["z"]) == 16
 
 
 def test_changing_layer_changes_w():
     at = ok(page("pages/3_spatial-w.py"))
-    before = z(at, "w_avg")
+    before = z(at, "w_average")
     at.select_slider(key="layer").set_value(1).run()
-    assert z(ok(at), "w_avg") != before
+    assert z(ok(at), "w_average") != before
 
 
 def test_head_subset_changes_the_w_average():
     at = ok(page("pages/3_spatial-w.py"))
-    before = z(at, "w_avg")
+    before = z(at, "w_average")
     at.multiselect(key="w_heads").set_value([0]).run()
-    assert z(ok(at), "w_avg") != before and z(at, "w_avg") == z(at, "w_head_0")
+    assert z(ok(at), "w_average") != before and z(at, "w_average") == z(at, "w_head_0")
 
 
 def test_snapshot_slider_walks_through_training():
@@ -306,7 +306,7 @@ def test_language_page_compares_the_three_models_on_the_default_text():
     surprise = charts(at)["surprise"]
     assert len(surprise["data"]) == 3 and len(surprise["data"][0]["y"]) == len(at.text_area(key="lm_text").value) - 1
     assert not at.code  # the text the models read is echoed only when it is not all of what was typed
-    assert {"lm_w_head_0", "lm_w_average", "lm_w_full"} <= set(charts(at))
+    assert {"lm_gmlp_w_head_0", "lm_gmlp_w_average", "lm_gmlp_w_full"} <= set(charts(at))
 
 
 def test_a_text_longer_than_the_models_read_is_echoed_up_to_where_they_stop():
@@ -324,9 +324,9 @@ def test_typing_changes_attention_but_not_w():
     attention_after = z(ok(at), "lm_attention_average")
     assert len(attention_after) == len("ROMEO:\nWhat says my love?") and attention_after != attention_before
     at.segmented_control(key="lm_view").set_value("gmlp").run()
-    short = z(ok(at), "lm_w_average")
+    short = z(ok(at), "lm_gmlp_w_average")
     at.text_area(key="lm_text").input("ROMEO:\nWhat says my love? Speak again.").run()
-    longer = z(ok(at), "lm_w_average")
+    longer = z(ok(at), "lm_gmlp_w_average")
     assert [row[:len(short)] for row in longer[:len(short)]] == short  # W does not depend on the text
 
 
@@ -339,9 +339,9 @@ def test_switching_layer_changes_the_attention_maps():
 
 def test_amlp_view_shows_its_tiny_attention_beside_w():
     at = ok(page(LM_PAGE, checkpoint=None, lm_view="amlp"))
-    tiny = z(at, "lm_tiny")
+    tiny = z(at, "lm_amlp_tiny")
     assert all(abs(sum(v or 0 for v in row) - 1) < 1e-4 for row in tiny)
-    assert "lm_amlp_w" in charts(at)
+    assert "lm_amlp_w_average" in charts(at)
 
 
 def test_generation_shows_a_continuation_from_each_model():
@@ -356,11 +356,12 @@ def test_generation_shows_a_continuation_from_each_model():
     assert all(len(text) == 40 for text in expected) and len(set(expected)) == 3
 
 
-def test_vietnamese_text_is_marked_unknown_without_an_error():
-    at = ok(page(LM_PAGE, checkpoint=None, lang="vi"))
+def test_vietnamese_text_is_marked_unknown_for_the_english_models_without_an_error():
+    at = ok(page(LM_PAGE, checkpoint=None, lang="vi", lm_set="tinyshakespeare/input.txt"))
     at.text_area(key="lm_text").input("Học, học nữa, học mãi.").run()
     warnings = [w.value for w in ok(at).warning]
-    assert any("ký tự không có trong bộ từ vựng" in w and "ọ" in w for w in warnings)
+    assert any("không nằm trong 65 ký tự" in w and "ọ" in w and "Biểu đồ vẫn ghi đúng ký tự bạn gõ" in w
+               for w in warnings)
     assert len(charts(at)["surprise"]["data"][0]["y"]) == len("Học, học nữa, học mãi.") - 1
 
 
@@ -411,7 +412,7 @@ def test_an_uploaded_timm_imagenet_model_shows_top5_and_its_196_token_w(monkeypa
     assert len(top5) == 5 and set(top5) <= set(imagenet)
     assert len(charts(at)["small"]["data"][0]["z"]) == 224
     at.switch_page("pages/3_spatial-w.py").run()
-    assert len(z(ok(at), "w_avg")) == 196 and len(z(at, "attention")) == 196
+    assert len(z(ok(at), "w_average")) == 196 and len(z(at, "attention")) == 196
 
 
 def test_the_selector_offers_s64_beside_s16_and_s64_shows_its_8x8_grid():
@@ -421,7 +422,7 @@ def test_the_selector_offers_s64_beside_s16_and_s64_shows_its_8x8_grid():
     assert {DEFAULT_META["preset"], "s64"} <= set(labels) and selector.value == "s16.safetensors"
     selector.set_value("s64.safetensors").run()
     at.switch_page("pages/3_spatial-w.py").run()
-    assert ok(at).session_state["checkpoint"] == "s64.safetensors" and len(z(at, "w_avg")) == 64
+    assert ok(at).session_state["checkpoint"] == "s64.safetensors" and len(z(at, "w_average")) == 64
 
 
 def test_a_truncated_upload_is_named_and_the_app_keeps_its_checkpoint(monkeypatch):
@@ -466,15 +467,30 @@ def test_a_page_change_keeps_the_sentence_and_settings():
     assert at.query_params["sentence"] == "Learning never exhausts the mind" and at.query_params["causal"] == "1"
 
 
-def test_a_link_opens_the_same_view_and_ignores_bad_parameters_with_a_notice():
+def test_a_link_in_vietnamese_opens_the_page_in_vietnamese_with_its_sentence():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.query_params.update(lang="vi", sentence="Học, học nữa", sample="ship_0002", layer="oops", view="nowhere")
+    at.query_params.update(lang="vi", sentence="Học, học nữa")
     ok(at.run())
-    assert at.session_state["lang"] == "vi" and at.session_state["sentence"] == "Học, học nữa"
-    assert at.session_state["sample"].stem == "ship_0002" and "layer" not in at.session_state
-    assert any("layer" in t.value and "view" in t.value for t in at.toast)
+    assert at.session_state["lang"] == "vi"
     at.switch_page("pages/1_attention.py").run()
     assert ok(at).text_input(key="sentence").value == "Học, học nữa" and at.title[0].value == "Attention (văn bản)"
+
+
+def test_a_link_opens_the_same_view_on_every_page_and_ignores_bad_parameters_with_a_notice():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update(sentence="Learn more", variant="causal", dim="12", sample="ship_0002", layer="oops",
+                           view="nowhere", checkpoint="tiny.safetensors", w_heads="1")
+    ok(at.run())
+    at.switch_page("pages/1_attention.py").run()
+    assert ok(at).text_input(key="sentence").value == "Learn more" and at.radio(key="variant").value == "causal"
+    assert at.slider(key="embedding_dim").value == 12
+    at.switch_page("pages/2_patches.py").run()
+    assert ok(at).selectbox(key="sample").value.stem == "ship_0002"
+    at.switch_page("pages/3_spatial-w.py").run()
+    assert ok(at).select_slider(key="layer").value == 0 and any("layer" in t.value for t in at.toast)
+    assert at.multiselect(key="w_heads").value == [1]
+    at.switch_page("pages/4_language-models.py").run()
+    assert any("view" in t.value and "nowhere" in t.value for t in ok(at).toast)
 
 
 def test_vietnamese_reaches_class_names_numbers_and_snapshot_labels():
@@ -509,7 +525,7 @@ def test_changing_the_head_count_averages_all_the_new_heads():
     at.multiselect(key="avg_heads").set_value([1]).run()
     at.selectbox(key="heads").set_value(4).run()
     assert ok(at).multiselect(key="avg_heads").value == [0, 1, 2, 3]
-    assert charts(at)["head_average"]["layout"]["title"]["text"].endswith("0, 1, 2, 3")
+    assert charts(at)["multi_average"]["layout"]["title"]["text"].endswith("0, 1, 2, 3")
 
 
 def test_one_number_per_head_is_said_in_the_singular():
@@ -522,7 +538,7 @@ def test_the_average_w_keeps_one_colour_scale_on_the_whole_page():
     at = ok(page("pages/3_spatial-w.py"))
     shown = charts(at)
     ranges = {key: (shown[key]["data"][0]["zmin"], shown[key]["data"][0]["zmax"])
-              for key in ("w_avg", "w_snapshot", "w_beside", "w_init")}
+              for key in ("w_average", "w_snapshot", "w_beside", "w_init")}
     assert len(set(ranges.values())) == 1
 
 
@@ -543,4 +559,4 @@ def test_a_kept_layer_beyond_another_checkpoints_depth_falls_back_to_the_first()
     at.select_slider(key="layer").set_value(3).run()
     at.session_state["checkpoint"] = "tiny.safetensors"  # 2 layers
     at.run()
-    assert ok(at).select_slider(key="layer").value == 0 and len(z(at, "w_avg")) == 16
+    assert ok(at).select_slider(key="layer").value == 0 and len(z(at, "w_average")) == 16

@@ -21,7 +21,8 @@ EXAMPLE_PROMPTS = {
     "en": ("ROMEO:\nBut soft, what light through yonder window breaks?",
            "First Citizen:\nBefore we proceed any further, hear me speak.",
            "To be, or not to be, that is the question."),
-    "vi": ("Học, học nữa, học mãi.", "Xin chào các bạn!"),
+    "vi": ("Chọn Định dạng - Ô, rồi bấm vào thẻ Số.", "Hôm nay lớp mình học về cơ chế attention.",
+           "Học, học nữa, học mãi."),
 }
 
 # A small 3-dimensional embedding a teacher can check by hand, one row per token.

@@ -1,8 +1,17 @@
-"""The app's presentation: the only package that imports Streamlit (in widgets.py and what builds on it).
+"""The app's presentation: the only package that imports Streamlit.
 
-    i18n.py     every string a user sees, English and Vietnamese
-    plots.py    Plotly figures (no Streamlit: unit-tested on their own)
-    tables.py   matrices as tables, CSV and .npy
-    widgets.py  what pages share: page setup, the shared sidebar, cached checkpoints, samples, gallery
-    samples/    the gallery's CIFAR-10 test images
+    frame.py        app.py around every page, however it is reached; the language selector
+    state.py        kept(): a widget whose value outlives its page and travels in the link
+    locale.py       the current language: strings, numbers, class names, error messages
+    i18n.py         every string a user sees, English and Vietnamese (no Streamlit)
+    markdown.py     user text shown as itself inside Markdown
+    layout.py       page set-up, the small-multiples grid
+    inputs.py       a text with its examples
+    sections.py     sections several pages draw: layer / heads pickers, per head + average, the numbers
+    checkpoints.py  cached checkpoints, the sidebar's choice and uploads, the language-model sets
+    samples.py      the sample pictures, their gallery, the current picture
+    lm_cache.py     the language-model page's computations, cached
+    plots.py        Plotly figures (no Streamlit: unit-tested on their own)
+    tables.py       matrices as tables, CSV and .npy
+    samples/        the gallery's CIFAR-10 test images
 """

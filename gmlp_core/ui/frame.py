@@ -18,6 +18,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from .i18n import LANGUAGES
+from .state import kept
+
 APP = "app.py"
 _frame = threading.local()  # Streamlit runs each session's script in its own thread
 
@@ -52,3 +55,9 @@ def require_frame() -> None:
         return
     runpy.run_path(str(app), run_name="__main__")
     st.stop()
+
+
+def language_selector() -> None:
+    """The interface language, in the sidebar of every page, kept and in the link."""
+    kept(st.sidebar.selectbox, "Language / Ngôn ngữ", key="lang", default="en", options=LANGUAGES,
+         format_func=LANGUAGES.get, url="lang")

@@ -337,13 +337,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
                      "vi": "Hãy gõ một đoạn văn bản để xem các mô hình hiểu nó ra sao."},
     "lm_truncated": {"en": "The text has {total} characters; the models read the first {limit} (their context).",
                      "vi": "Văn bản có {total} ký tự; các mô hình chỉ đọc {limit} ký tự đầu (ngữ cảnh của chúng)."},
-    "lm_unknown": {"en": "{n} characters are not in the models' vocabulary (Shakespeare's 65 characters) and are "
-                         "read as one unknown character, drawn as �: {chars}",
-                   "vi": "{n} ký tự không có trong bộ từ vựng của mô hình (65 ký tự của Shakespeare) nên được đọc "
-                         "là một ký tự lạ, vẽ thành �: {chars}"},
-    "lm_name_attention": {"en": "Attention", "vi": "Attention"},
-    "lm_name_gmlp": {"en": "gMLP", "vi": "gMLP"},
-    "lm_name_amlp": {"en": "aMLP (gMLP + tiny attention)", "vi": "aMLP (gMLP + attention nhỏ)"},
+    "lm_unknown": {"en": "{n} characters are not among the {size} these models know ({corpus}): each is read as "
+                         "one and the same unknown character, so the models cannot tell them apart. The charts "
+                         "still label them with what you typed: {chars}",
+                   "vi": "{n} ký tự không nằm trong {size} ký tự mà các mô hình này biết ({corpus}): mỗi ký tự như "
+                         "vậy được đọc là cùng một ký tự lạ, nên mô hình không phân biệt được chúng. Biểu đồ vẫn "
+                         "ghi đúng ký tự bạn gõ: {chars}"},
+    "lm_models": {"en": "Models trained on", "vi": "Mô hình được huấn luyện trên"},
     "lm_mean_help": {"en": "Average surprise on this text, in nats per character (lower = the model expected it).",
                      "vi": "Độ bất ngờ trung bình trên văn bản này, tính bằng nat mỗi ký tự (thấp hơn = mô hình "
                            "đã đoán trước được)."},
@@ -357,9 +357,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
                             "vi": "Độ bất ngờ = −ln p(ký tự | các ký tự trước nó). Rê chuột lên một điểm để xem "
                                   "5 dự đoán hàng đầu của mô hình ở vị trí đó."},
     "lm_view": {"en": "Look inside", "vi": "Nhìn vào bên trong"},
-    "lm_view_attention": {"en": "Attention model", "vi": "Mô hình attention"},
-    "lm_view_gmlp": {"en": "gMLP's W", "vi": "Ma trận W của gMLP"},
-    "lm_view_amlp": {"en": "aMLP", "vi": "aMLP"},
     "lm_view_training": {"en": "Training", "vi": "Huấn luyện"},
     "lm_view_generate": {"en": "Continue the text", "vi": "Viết tiếp"},
     "lm_attention_explain": {"en": "Causal attention of the trained model on your text: row = the character "
@@ -389,8 +386,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "lm_val_loss": {"en": "validation loss (nats/char)", "vi": "mất mát kiểm định (nat/ký tự)"},
     "lm_curves_explain": {"en": "Final validation loss (nats per character, lower is better): {losses}.",
                           "vi": "Mất mát kiểm định cuối cùng (nat mỗi ký tự, thấp hơn là tốt hơn): {losses}."},
-    "lm_w_at": {"en": "gMLP's W at {label}, layer {layer} (average of heads)",
-                "vi": "W của gMLP tại {label}, tầng {layer} (trung bình các head)"},
+    "lm_w_at": {"en": "{model}'s W at {label}, layer {layer} (average of heads)",
+                "vi": "W của {model} tại {label}, tầng {layer} (trung bình các head)"},
     "lm_snapshot_explain": {"en": "Slide from init to the end: W starts near zero and the band along the diagonal "
                                   "forms as the model learns which earlier characters matter.",
                             "vi": "Kéo từ lúc khởi tạo đến cuối: W bắt đầu gần 0 và dải dọc đường chéo hình thành "
@@ -462,6 +459,23 @@ CLASS_NAMES: dict[str, dict[str, str]] = {
     "truck": {"en": "truck", "vi": "xe tải"},
 }
 SEPARATORS = {"en": (",", "."), "vi": (".", ",")}  # (thousands, decimal)
+
+
+# The corpora the language models are trained on: their titles, and the language their text is in (the
+# Language models page opens on the set that speaks the interface's language).
+CORPORA: dict[str, dict[str, str]] = {
+    "tinyshakespeare/input.txt": {"en": "Shakespeare (English)", "vi": "Shakespeare (tiếng Anh)", "language": "en"},
+    "vi-help/input.txt": {"en": "Tiếng Việt", "vi": "Tiếng Việt", "language": "vi"},
+}
+
+
+def corpus_title(corpus: str, lang: str = "en") -> str:
+    """A corpus's title in the interface language; a corpus we do not know by its recorded name."""
+    return CORPORA.get(corpus, {}).get(lang) or corpus or "?"
+
+
+def corpus_language(corpus: str) -> str | None:
+    return CORPORA.get(corpus, {}).get("language")
 
 
 def class_name(name: str, lang: str = "en") -> str:

@@ -9,7 +9,7 @@ import torch
 from ..analysis.language import generate, read_text
 from ..models import attention_maps, head_average, spatial_weights
 from .plots import heatmap
-from .widgets import cached_checkpoint
+from .checkpoints import cached_checkpoint
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -1,40 +1,58 @@
-"""View state that outlives a page's widgets and travels in the URL.
+"""View state: a widget declared with kept() keeps its value across pages and, given url=, travels in the link.
 
-Streamlit forgets a widget's value when a page without that widget runs; app.py re-asserts these
-keys on every run so a page change keeps the view. The keys in URL_STATE are mirrored into
-st.query_params, so a reload keeps the view and a copied link opens it in another browser.
+Streamlit forgets a widget's value when a page without that widget runs, and knows nothing of the
+URL. kept() creates the widget and declares, in the same statement, that its value outlives its
+page (app.py re-asserts every declared key on each run) and which URL parameter carries it with
+which parser. A link's parameters are read once, when the session starts, and each is applied when
+its widget is first created; a value its parser refuses is ignored with a notice. No list of keys is
+kept by hand: DECLARED fills itself as pages create their widgets.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from .i18n import LANGUAGES
-from .widgets import SAMPLE_DIR, tr
+from .locale import tr
+from .markdown import literal
 
-PERSISTENT = (  # widget keys whose values should survive a visit to another page (and a run of the frame
-    # from inside a page on a fresh server's first run, where Streamlit sees the widgets as new: ui.frame)
-    "lang", "sentence", "variant", "embedding_source", "embedding_dim", "d_out", "heads", "seed", "scale", "causal", "dropout",
-    "shared_scale", "avg_heads", "image_source", "sample", "layer", "w_heads", "w_shared", "snapshot",
-    "w_image_source", "w_sample", "query", "lm_text", "lm_view", "lm_attention_layer", "lm_attention_heads",
-    "lm_gmlp_layer", "lm_gmlp_heads", "lm_amlp_layer", "lm_amlp_heads", "lm_temperature", "lm_top_k", "lm_seed",
-    "lm_length", "lm_snapshot", "lm_snapshot_layer",
-)
+URL_AT_START = "_url_at_start"  # the link's parameters, read once per session
+URL_APPLIED = "_url_applied"  # the keys a link's value was already applied (or refused) for
 
 
-def _choice(options) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if text not in options:
-            raise ValueError(f"{text!r} is not one of {', '.join(map(str, options))}")
-        return text
+@dataclass(frozen=True)
+class Kept:
+    key: str
+    param: str | None  # the URL parameter, or None: kept across pages only
+    to_text: Callable  # value -> the URL's text
+    parse: Callable  # the URL's text -> value; raises ValueError when the text is unusable
+
+
+DECLARED: dict[str, Kept] = {}  # session key -> declaration, for every kept widget this process has created
+
+
+# ---- parsers for url=
+def choice(options, to_text: Callable = str) -> Callable:
+    """The option whose to_text is the text."""
+    def parse(text: str):
+        for option in options:
+            if to_text(option) == text:
+                return option
+        shown = ", ".join(to_text(o) for o in list(options)[:12]) + (", …" if len(options) > 12 else "")
+        raise ValueError(f"{text!r} is not one of {shown}")
     return parse
 
 
-def _integer(low: int, high: int) -> Callable[[str], int]:
+def choices(options, to_text: Callable = str) -> Callable:
+    """A comma-separated list of options (a multiselect's value)."""
+    one = choice(options, to_text)
+    return lambda text: [one(part) for part in text.split(",") if part] if text else []
+
+
+def integer(low: int, high: int) -> Callable:
     def parse(text: str) -> int:
         value = int(text)
         if not low <= value <= high:
@@ -43,70 +61,111 @@ def _integer(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def _sample(text: str) -> Path:
-    path = SAMPLE_DIR / f"{text}.jpg"
-    if not path.is_file():
-        raise ValueError(f"{text!r} is not a sample picture")
-    return path
+def decimal(low: float, high: float) -> Callable:
+    def parse(text: str) -> float:
+        value = float(text)
+        if not low <= value <= high:  # NaN fails this too
+            raise ValueError(f"{text} is outside {low}..{high}")
+        return value
+    return parse
 
 
-def _flag(text: str) -> bool:
-    return _choice(("0", "1"))(text) == "1"
+def flag(text: str) -> bool:
+    return choice(("0", "1"))(text) == "1"
 
 
-# session key -> (URL parameter, value -> text, text -> value; raises ValueError when the text is unusable)
-URL_STATE: dict[str, tuple[str, Callable, Callable]] = {
-    "lang": ("lang", str, _choice(tuple(LANGUAGES))),
-    "checkpoint": ("checkpoint", str, str),
-    "sentence": ("sentence", str, str),
-    "variant": ("variant", str, _choice(("simplified", "trainable", "causal", "multi"))),
-    "causal": ("causal", lambda v: str(int(v)), _flag),
-    "heads": ("heads", str, _integer(1, 64)),
-    "d_out": ("d_out", str, _integer(1, 64)),
-    "sample": ("sample", lambda p: Path(p).stem, _sample),
-    "layer": ("layer", str, _integer(0, 1000)),
-    "query": ("token", str, _integer(0, 100_000)),
-    "lm_text": ("text", str, str),
-    "lm_view": ("view", str, _choice(("attention", "gmlp", "amlp", "training", "generate"))),
-}
+def text_value(text: str) -> str:
+    return text
+
+
+def _default_codec(default, options) -> tuple[Callable, Callable]:
+    if isinstance(default, bool):
+        return (lambda v: str(int(v))), flag
+    if isinstance(default, list):
+        return (lambda v: ",".join(map(str, v))), choices(options)
+    if options is not None:
+        return str, choice(options)
+    if isinstance(default, int):
+        return str, lambda text: int(text)
+    if isinstance(default, float):
+        return str, lambda text: decimal(float("-inf"), float("inf"))(text)
+    return str, text_value
+
+
+# ---- the helper every kept widget goes through
+def persistent(key: str, default, options=None) -> None:
+    """The first value of a kept widget goes into st.session_state, and the widget is then created without a
+    default of its own (Streamlit warns when a widget gets both). A kept value that is not among `options`
+    (another checkpoint's layer, say) is replaced by the default."""
+    value = st.session_state.get(key)
+    values = value if isinstance(value, list) else [value]
+    if key not in st.session_state or options is not None and not all(v in options for v in values):
+        st.session_state[key] = default
+
+
+def kept(widget: Callable, label: str, *args, key: str, default, options=None, url: str | None = None,
+         parse: Callable | None = None, to_text: Callable | None = None, **kwargs):
+    """Create `widget` (st.slider, st.selectbox, ...) under `key`, starting at `default`; its value outlives the
+    page and, with url=, is mirrored in the link and read back from it (parse: text -> value; to_text: value ->
+    text, both inferred from the default and the options when not given). Returns the widget's value."""
+    options = list(options) if options is not None else None
+    codec = _default_codec(default, options)
+    DECLARED[key] = Kept(key, url, to_text or codec[0], parse or codec[1])
+    _apply_link(DECLARED[key])
+    persistent(key, default, options)
+    if options is not None:
+        kwargs["options"] = options
+    return widget(label, *args, key=key, **kwargs)
+
+
+def declare(key: str, url: str | None = None, parse: Callable = text_value, to_text: Callable = str) -> None:
+    """A kept value without a widget of its own (set by a click, a picker): declared, read from the link."""
+    DECLARED[key] = Kept(key, url, to_text, parse)
+    _apply_link(DECLARED[key])
+
+
+def _apply_link(declared: Kept) -> None:
+    """The link's value for this key, once per session, into st.session_state (or a notice when refused)."""
+    link = st.session_state.get(URL_AT_START) or {}
+    applied = st.session_state.setdefault(URL_APPLIED, set())
+    if declared.param is None or declared.key in applied or declared.param not in link:
+        return
+    applied.add(declared.key)
+    try:
+        st.session_state[declared.key] = declared.parse(link[declared.param])
+    except (ValueError, TypeError) as err:
+        st.toast(tr("url_ignored", details=literal(f"{declared.param}: {err}"[:200])), icon=":material/info:")
+
+
+# ---- the frame's part (app.py)
+def read_link() -> None:
+    """On a session's first run, keep the link's parameters for the widgets that will ask for them."""
+    if URL_AT_START not in st.session_state:
+        st.session_state[URL_AT_START] = {param: st.query_params[param] for param in st.query_params}
 
 
 def keep_widget_state() -> None:
-    """Re-assert every persistent widget value, so Streamlit keeps it while another page runs."""
-    for key in PERSISTENT:
+    """Re-assert every kept widget value, so Streamlit keeps it while another page runs."""
+    for key in DECLARED:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 
 
-def restore_from_url() -> list[str]:
-    """On a session's first run, the URL's view parameters into session state -> the ones ignored."""
-    if st.session_state.get("_url_restored"):
-        return []
-    st.session_state["_url_restored"] = True
-    ignored = []
-    for key, (param, _, parse) in URL_STATE.items():
-        if param not in st.query_params:
-            continue
-        try:
-            st.session_state[key] = parse(st.query_params[param])
-        except ValueError as err:
-            ignored.append(f"{param}: {err}")
-    return ignored
-
-
 def mirror_to_url() -> None:
     """The current view into st.query_params (only what differs from what is there)."""
-    for key, (param, to_text, _) in URL_STATE.items():
-        if key in st.session_state and st.session_state[key] is not None:
-            text = to_text(st.session_state[key])
-            if st.query_params.get(param) != text:
-                st.query_params[param] = text
+    for declared in DECLARED.values():
+        value = st.session_state.get(declared.key)
+        if declared.param and value is not None:
+            text = declared.to_text(value)
+            if st.query_params.get(declared.param) != text:
+                st.query_params[declared.param] = text
 
 
-def share_link() -> None:
+def share_link(slot) -> None:
     """The link to this exact view, copyable from the sidebar (the address bar holds it too)."""
     base = (st.context.url or "").split("?", 1)[0]
-    query = urlencode({param: st.query_params[param] for param, *_ in URL_STATE.values() if param in st.query_params})
-    with st.sidebar.expander(tr("share_link"), icon=":material/link:"):
+    params = {d.param for d in DECLARED.values() if d.param}
+    query = urlencode({param: st.query_params[param] for param in sorted(params) if param in st.query_params})
+    with slot.expander(tr("share_link"), icon=":material/link:"):
         st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
         st.caption(tr("share_link_help"))

@@ -1,0 +1,80 @@
+"""The sample pictures (CIFAR-10 test images shipped with the app), their gallery, and the current picture."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ..formats.images import ImageError, load_image
+from .locale import cls, explain, tr
+from .plots import thumbnail_grid_figure
+from .state import choice, kept
+
+SAMPLE_DIR = Path(__file__).resolve().parent / "samples"
+
+
+def sample_paths() -> list[Path]:
+    return sorted(SAMPLE_DIR.glob("*.jpg"))
+
+
+def sample_class(path: Path) -> str:
+    """airplane_0002.jpg -> 'airplane': the true class is the file name's first part."""
+    return path.stem.rpartition("_")[0]
+
+
+def sample_label(path: Path) -> str:
+    """airplane_0002.jpg -> 'airplane · 0002' (the class in the user's language)"""
+    return f"{cls(sample_class(path))} · {path.stem.rpartition('_')[2]}"
+
+
+def sample_picker(key: str, url: str | None = None) -> Path:
+    """The select box of sample pictures (the first at first), kept and, with url=, in the link by its name."""
+    paths = sample_paths()
+    return kept(st.selectbox, tr("sample"), key=key, default=paths[0], options=paths, format_func=sample_label,
+                url=url, to_text=lambda p: Path(p).stem, parse=choice(paths, lambda p: Path(p).stem))
+
+
+def clicked_index(event) -> int | None:
+    """The picture a click on thumbnail_grid_figure selected (a plotly_chart selection event), or None."""
+    points = ((event or {}).get("selection") or {}).get("points") or []
+    return int(points[0]["point_index"]) if points else None
+
+
+def _gallery_clicked(select_key: str, chart_key: str, paths: list[Path]) -> None:
+    index = clicked_index(st.session_state.get(chart_key))
+    if index is not None and 0 <= index < len(paths):
+        st.session_state[select_key] = paths[index]
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _gallery_figure(paths: tuple[str, ...], captions: tuple[str, ...], current: int | None, per_row: int):
+    """The gallery figure, built once per (pictures, language, picture in use): st.plotly_chart only reads it."""
+    return thumbnail_grid_figure([Path(p).read_bytes() for p in paths], list(captions), current, per_row)
+
+
+def sample_gallery(select_key: str, current: Path, per_row: int = 5) -> None:
+    """Thumbnails of every sample under the select box `select_key` (showing `current`); a click on a
+    picture picks that sample there."""
+    paths = sample_paths()
+    chart_key = f"{select_key}_gallery"
+    with st.expander(tr("gallery"), expanded=False):  # folded: it is a second way to pick, not the lesson
+        figure = _gallery_figure(tuple(map(str, paths)), tuple(cls(sample_class(p)) for p in paths),
+                                 paths.index(current) if current in paths else None, per_row)
+        st.plotly_chart(figure, key=chart_key, on_select=lambda: _gallery_clicked(select_key, chart_key, paths),
+                        selection_mode="points", width="stretch", config={"displayModeBar": False})
+        st.caption(tr("gallery_help"))
+
+
+def current_image():
+    """(PIL image, name) chosen on the Patches page, or the first sample; None with an error shown."""
+    data = st.session_state.get("image_bytes")
+    name = st.session_state.get("image_name")
+    if data is None:
+        first = sample_paths()[0]
+        data, name = first.read_bytes(), sample_label(first)
+    try:
+        return load_image(data), name
+    except ImageError as err:
+        st.error(tr("image_error", error=explain(err)))
+        return None

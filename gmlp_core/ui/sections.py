@@ -1,0 +1,81 @@
+"""Page sections more than one page draws: a layer and heads picker, each head's map beside the average of
+the chosen heads on one colour scale, and the numbers behind a map."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import streamlit as st
+import torch
+
+from ..models import head_average
+from .layout import grid
+from .locale import tr
+from .plots import heatmap
+from .state import kept
+from .tables import matrix_csv, matrix_frame
+
+
+def show(figure, key: str) -> None:
+    st.plotly_chart(figure, width="stretch", key=key)
+
+
+def heads_picker(key: str, heads: int, url: str | None = None, container=None) -> list[int]:
+    """The heads to average (all of them at first), kept across pages and, with url=, in the link."""
+    return kept((container or st).multiselect, tr("heads_to_average"), key=key, default=list(range(heads)),
+                options=range(heads), format_func=lambda h: tr("head_n", n=h), url=url)
+
+
+def layer_picker(key: str, depth: int, default: int = 0, url: str | None = None, container=None) -> int:
+    """The layer to show (a slider when there is more than one), kept and, with url=, in the link."""
+    if depth <= 1:
+        return 0
+    return kept((container or st).select_slider, tr("layer"), key=key, default=default, options=range(depth),
+                url=url)
+
+
+def per_head_and_average(maps: torch.Tensor, labels: list[str], chosen: list[int], *, key: str, value_name: str,
+                         axes: dict, zrange=None, signed: bool = False, hidden=None, extra: list | None = None,
+                         per_row: int = 2, head_height: int = 300, beside: Callable | None = None,
+                         col_labels: list[str] | None = None) -> torch.Tensor | None:
+    """maps: (heads, n, n). Each head's map (small multiples), then the average of the chosen heads, all on one
+    colour scale (zrange); beside(), when given, fills a column to the average's right. -> the average (n, n),
+    or None with a notice when no head is chosen."""
+    cols = col_labels or labels
+    heads = maps.shape[0]
+    for h, col in grid(range(heads), min(heads, per_row)):
+        with col:
+            show(heatmap(maps[h], labels, cols, title=tr("head_n", n=h), value_name=value_name, signed=signed,
+                         zrange=zrange, hidden=hidden, extra=extra[h] if extra else None, height=head_height,
+                         compact=True, **axes), f"{key}_head_{h}")
+    if not chosen:
+        st.info(tr("choose_a_head"))
+        return None
+    average = head_average(maps, chosen)
+    figure = heatmap(average, labels, cols, title=tr("average_of", heads=", ".join(map(str, sorted(chosen)))),
+                     value_name=value_name, signed=signed, zrange=zrange, hidden=hidden, **axes)
+    if beside is None:
+        show(figure, f"{key}_average")
+        return average
+    left, right = st.columns([1.2, 1])
+    with left:
+        show(figure, f"{key}_average")
+    with right:
+        beside()
+    return average
+
+
+def numbers_expander(weights, labels: list[str], key: str, scores=None, context=None) -> None:
+    """The weights as a table (and the scores and context behind them) with a CSV of the weights."""
+    with st.expander(tr("numbers")):
+        st.markdown(f"**{tr('weights')}**")
+        st.dataframe(matrix_frame(weights, labels, labels), width="stretch")
+        st.download_button(tr("download_csv"), matrix_csv(weights, labels, labels), f"{key}.csv", "text/csv",
+                           key=f"dl_{key}")
+        if scores is not None:
+            st.markdown(f"**{tr('scores')}**")
+            st.dataframe(matrix_frame(scores, labels, labels), width="stretch")
+        if context is not None:
+            st.markdown(f"**{tr('context')}**")
+            st.dataframe(matrix_frame(context, labels, [f"d{i + 1}" for i in range(context.shape[1])]),
+                         width="stretch")
