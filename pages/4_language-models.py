@@ -69,7 +69,8 @@ if len(labels) > 1:
     st.caption(tr("lm_surprise_explain"))
 
 # ---- one view at a time: each model (what it can show), its training, and writing on
-by_short = {ARCHS[arch].short: arch for arch in models}  # views and links use the command line's short names
+# a view for each family with something to show; views and links use the command line's short names
+by_short = {ARCHS[arch].short: arch for arch in models if ARCHS[arch].shows}
 view_titles = {**{short: names[arch] for short, arch in by_short.items()},
                "training": tr("lm_view_training"), "generate": tr("lm_view_generate")}
 view = kept(st.segmented_control, tr("lm_view"), key="lm_view",

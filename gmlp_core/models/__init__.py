@@ -19,6 +19,6 @@ __all__ = [
     "ARCHS", "ATTENTION_MAPS", "Arch", "DEFAULT_ARCH", "GMLP", "GMLPBlock", "GMLPLM", "GMLPVision",
     "HEAD_ACTIVATIONS", "JsonConfig", "LMConfig", "LM_PRESETS", "POOLS", "PRESETS", "SPATIAL_W", "AttentionLM",
     "ModelConfig", "SpatialGatingUnit", "TinyAttention", "VisionConfig", "arch", "arch_of", "archs_for",
-    "attention_maps", "build_model", "causal_mask", "config_from_dict", "count_parameters", "head_average", "preset", "register",
-    "spatial_weights",
+    "attention_maps", "build_model", "causal_mask", "config_from_dict", "count_parameters", "head_average", "preset",
+    "register", "spatial_weights",
 ]

@@ -152,6 +152,10 @@ class AttentionLM(nn.Module):
         logits = self.head(self.norm(x))
         return (logits, torch.stack(maps)) if return_attention else logits
 
+    def attention_maps(self, ids: torch.Tensor) -> torch.Tensor:
+        """ids: (b, n) -> (layers, b, heads, n, n): every block's causal attention weights."""
+        return self(ids, return_attention=True)[1]
+
 
 # decorators apply from the class outwards: gmlp-lm is registered (and listed) before amlp-lm
 @register("amlp-lm", config_class=LMConfig, task="text", short="amlp",
@@ -180,7 +184,7 @@ class GMLPLM(nn.Module):
         _check_ids(ids, self.config.block_size)
         return self.head(self.norm(self.gmlp(self.embed_dropout(self.token_embed(ids)))))
 
-    def tiny_attention(self, ids: torch.Tensor) -> torch.Tensor:
+    def attention_maps(self, ids: torch.Tensor) -> torch.Tensor:
         """ids: (b, n) -> (layers, b, 1, n, n): the aMLP's tiny attention in every block."""
         if not self.config.attn_dim:
             raise ValueError("attention_maps: this gMLP has no tiny attention (attn_dim = 0); its mixing is W")
@@ -194,13 +198,12 @@ class GMLPLM(nn.Module):
 
 @torch.inference_mode()
 def attention_maps(model: nn.Module, ids: torch.Tensor) -> torch.Tensor:
-    """ids: (n,) or (1, n) -> (layers, heads, n, n) attention weights of an AttentionLM, or of an
-    aMLP's tiny attention (heads = 1)."""
+    """ids: (n,) or (1, n) -> (layers, heads, n, n): the attention weights of a model whose family shows
+    ATTENTION_MAPS (an attention LM's heads, an aMLP's tiny attention with heads = 1)."""
     ids = ids[None] if ids.dim() == 1 else ids
     if ids.shape[0] != 1:
         raise ValueError(f"attention_maps: one sequence at a time, got a batch of {ids.shape[0]}")
-    if isinstance(model, AttentionLM):
-        return model(ids, return_attention=True)[1][:, 0]
-    if isinstance(model, GMLPLM):
-        return model.tiny_attention(ids)[:, 0]
-    raise ValueError(f"attention_maps: expected an attention or aMLP language model, got {type(model).__name__}")
+    method = getattr(model, "attention_maps", None)
+    if method is None:
+        raise ValueError(f"attention_maps: {type(model).__name__} computes no attention from its input")
+    return method(ids)[:, 0]
