@@ -15,7 +15,8 @@ from gmlp_core.ui.plots import heatmap, kernel_figure, row_on_grid_figure, value
 from gmlp_core.ui.samples import current_image, sample_gallery, sample_label, sample_picker
 from gmlp_core.ui.sections import heads_picker, layer_picker, per_head_and_average
 from gmlp_core.ui.state import kept
-from gmlp_core.ui.tables import grid_structure_frame, heads_csv, matrix_csv, npy_bytes
+from gmlp_core.ui.tables import grid_structure_frame
+from gmlp_core.ui.views.spatial_w import notes_and_downloads
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -43,22 +44,10 @@ signed_range = value_range(layer_w, signed=True) if shared else None
 average_range = signed_range or value_range(average, signed=True)
 
 
-def w_notes_and_downloads() -> None:
-    st.markdown(tr("w_explain", n=config.seq_len))
-    st.download_button(tr("download_avg_csv"), matrix_csv(average, labels, labels), f"W_layer{layer}_average.csv",
-                       "text/csv", key="dl_avg_csv")
-    st.download_button(tr("download_heads_csv"), heads_csv(layer_w, labels), f"W_layer{layer}_heads.csv",
-                       "text/csv", key="dl_heads_csv")
-    st.download_button(tr("download_avg_npy"), npy_bytes(average), f"W_layer{layer}_average.npy",
-                       "application/octet-stream", key="dl_avg_npy")
-    st.download_button(tr("download_heads_npy"), npy_bytes(layer_w), f"W_layer{layer}_heads.npy",
-                       "application/octet-stream", key="dl_heads_npy")
-
-
 # ---- W per head and averaged (the average on the page's one scale for it)
 st.subheader(tr("w_per_head", layer=layer))
 per_head_and_average(layer_w, labels, chosen, key="w", value_name="W", axes=names, zrange=signed_range, signed=True,
-                     beside=w_notes_and_downloads)
+                     beside=lambda: notes_and_downloads(layer_w, average, labels, layer))
 
 # ---- W as a kernel on the patch grid: is it local, a shift, symmetric?
 st.subheader(tr("w_kernel_title", layer=layer))

@@ -1,0 +1,105 @@
+"""The Attention page's four variants (SPEC §2), each a section the page lays out under its variant picker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from ...lessons import AttentionLesson
+from ..locale import tr
+from ..plots import heatmap, value_range
+from ..sections import heads_picker, numbers_expander, per_head_and_average, show
+
+
+@dataclass
+class AttentionView:
+    """What every variant draws from: the lesson on the sentence, its tokens, and the page's settings."""
+
+    lesson: AttentionLesson
+    labels: list[str]
+    heads: int
+    d_out: int
+    dropout: float
+    shared: bool  # one colour scale across the maps
+
+    @property
+    def weight_range(self):
+        return (0.0, 1.0) if self.shared else None
+
+    def heatmap(self, matrix, **options):
+        """A token x token map with the page's axis names."""
+        return heatmap(matrix, self.labels, self.labels, row_title=tr("query"), col_title=tr("key"),
+                       hidden_text=tr("hidden"), **options)
+
+
+def simplified(view: AttentionView) -> None:
+    st.markdown(tr("simplified_explain"))
+    result = view.lesson.simplified
+    left, right = st.columns(2)
+    with left:
+        show(view.heatmap(result.scores, title=tr("scores"), value_name=tr("score")), "simplified_scores")
+    with right:
+        show(view.heatmap(result.weights, title=tr("weights"), value_name=tr("weight"),
+                          extra={tr("score"): result.scores}, zrange=view.weight_range), "simplified_weights")
+    numbers_expander(result.weights, view.labels, "simplified_weights", result.scores, result.context)
+
+
+def trainable(view: AttentionView) -> None:
+    st.markdown(tr("trainable_explain"))
+    result = view.lesson.trainable
+    left, right = st.columns(2)
+    with left:
+        show(view.heatmap(result.masked_scores, title=tr("scores"), value_name=tr("score"), hidden=result.mask),
+             "trainable_scores")
+    with right:
+        show(view.heatmap(result.weights, title=tr("weights"), value_name=tr("weight"), hidden=result.mask,
+                          extra={tr("score"): result.scores}, zrange=view.weight_range), "trainable_weights")
+    if view.dropout > 0:
+        show(view.heatmap(result.dropped_weights, title=tr("dropped_weights"), value_name=tr("weight"),
+                          hidden=result.mask), "trainable_dropped")
+    numbers_expander(result.weights, view.labels, "trainable_weights", result.masked_scores, result.context)
+
+
+def causal(view: AttentionView) -> None:
+    st.markdown(tr("causal_explain"))
+    result = view.lesson.causal
+    cols = st.columns(3)
+    with cols[0]:
+        show(view.heatmap(result.mask.float(), title=tr("mask"), value_name=tr("mask_value")), "causal_mask")
+    with cols[1]:
+        show(view.heatmap(result.masked_scores, title=tr("masked_scores"), value_name=tr("score"),
+                          hidden=result.mask), "causal_masked_scores")
+    with cols[2]:
+        show(view.heatmap(result.weights, title=tr("weights_method_mask"), value_name=tr("weight"),
+                          hidden=result.mask, extra={tr("score"): result.scores}, zrange=view.weight_range),
+             "causal_weights")
+    left, right = st.columns([1, 2])
+    with left:
+        show(view.heatmap(view.lesson.causal_renormalised, title=tr("weights_method_renorm"),
+                          value_name=tr("weight"), hidden=result.mask, zrange=view.weight_range), "causal_renorm")
+    with right:
+        st.success(tr("methods_agree", diff=f"{view.lesson.causal_methods_max_difference:.2e}"))
+        st.markdown(tr("causal_methods_explain"))
+    numbers_expander(result.weights, view.labels, "causal_weights", result.masked_scores, result.context)
+
+
+def multi(view: AttentionView) -> None:
+    st.markdown(tr("multi_explain_one" if view.d_out == view.heads else "multi_explain", heads=view.heads,
+                   size=view.d_out // view.heads))
+    result = view.lesson.multi_head
+    if st.session_state.get("_avg_heads_for") != view.heads:  # a new head count: average all its heads again
+        st.session_state.pop("avg_heads", None)
+        st.session_state["_avg_heads_for"] = view.heads
+    chosen = heads_picker("avg_heads", view.heads, url="avg")
+    head_range = value_range(result.weights) if view.shared else view.weight_range
+    average = per_head_and_average(result.weights, view.labels, chosen, key="multi", value_name=tr("weight"),
+                                   axes=dict(row_title=tr("query"), col_title=tr("key"), hidden_text=tr("hidden")),
+                                   zrange=head_range, hidden=result.mask,
+                                   extra=[{tr("score"): s} for s in result.scores],
+                                   beside=lambda: st.markdown(tr("multi_average_explain")))
+    if average is not None:
+        numbers_expander(average, view.labels, "multi_head_average", context=result.context)
+
+
+VARIANTS = {"simplified": simplified, "trainable": trainable, "causal": causal, "multi": multi}

@@ -1,0 +1,130 @@
+"""The Language models page's views of one set of models (trained on one corpus): what each model can show on
+the typed text, how they trained, and how they write on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import streamlit as st
+
+from ...models import ARCHS, ATTENTION_MAPS, SPATIAL_W
+from .. import lm_cache
+from ..layout import grid
+from ..locale import lang, num, snapshot_text, tr
+from ..markdown import literal
+from ..plots import heatmap, loss_curves_figure, value_range
+from ..sections import heads_picker, layer_picker, per_head_and_average, show
+from ..state import integer, kept
+
+
+
+def attention_axes() -> dict:
+    return dict(row_title=tr("query"), col_title=tr("key"))
+
+
+def w_axes() -> dict:
+    return dict(row_title=tr("output_token"), col_title=tr("input_token"))
+
+
+@dataclass
+class LanguagePage:
+    """models: {arch: (model, info, path)}; files: {arch: (path, modified)} (the cache keys); text: as typed;
+    labels: the characters the models read, made visible."""
+
+    models: dict
+    files: dict
+    text: str
+    labels: list[str]
+    tokenizer: object
+
+    @property
+    def n(self) -> int:
+        return len(self.labels)
+
+    @property
+    def text_read(self) -> str:
+        return lm_cache.reading(*next(iter(self.files.values())), self.text).text
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        return {arch: ARCHS[arch].title(lang()) for arch in self.models}
+
+    @property
+    def per_row(self) -> int:
+        return 4 if self.n <= 16 else 2  # a character must stay a visible cell on a 1024-px projector
+
+
+def model_view(page: LanguagePage, arch: str) -> None:
+    """What this family can show on the typed text: its attention maps, its causal W, or both (aMLP)."""
+    model, shows, short = page.models[arch][0], ARCHS[arch].shows, ARCHS[arch].short
+    both = {ATTENTION_MAPS, SPATIAL_W} <= shows
+    st.markdown(tr("lm_amlp_explain" if both else "lm_attention_explain" if ATTENTION_MAPS in shows
+                   else "lm_w_explain"))
+    left, right = st.columns([1, 2])
+    layer = layer_picker(f"lm_{short}_layer", model.config.depth, default=model.config.depth - 1,
+                         url=f"{short}_layer", container=left)
+    chosen = heads_picker(f"lm_{short}_heads", model.config.heads, url=f"{short}_heads", container=right)
+    if ATTENTION_MAPS in shows:
+        maps = lm_cache.attention(*page.files[arch], page.text)[layer]  # (heads, n, n)
+        if maps.shape[0] == 1:  # a single head (the aMLP's tiny attention): one map, no average
+            show(heatmap(maps[0], page.labels, page.labels, title=tr("lm_tiny_attention"), value_name=tr("weight"),
+                         zrange=(0.0, 1.0), **attention_axes()), f"lm_{short}_tiny")
+        else:
+            per_head_and_average(maps, page.labels, chosen, key=f"lm_{short}", value_name=tr("weight"),
+                                 axes=attention_axes(), zrange=(0.0, 1.0), per_row=page.per_row,
+                                 head_height=420 if page.per_row == 2 else 300)
+    if SPATIAL_W in shows:
+        w = lm_cache.causal_w(*page.files[arch])[layer][:, :page.n, :page.n]
+        per_head_and_average(w, page.labels, chosen, key=f"lm_{short}_w", value_name="W", axes=w_axes(), signed=True,
+                             zrange=value_range(w, signed=True), per_row=page.per_row,
+                             head_height=420 if page.per_row == 2 else 300)
+        block = model.config.block_size
+        st.subheader(tr("lm_full_w", block=block))
+        show(lm_cache.full_w_figure(*page.files[arch], layer, tuple(sorted(chosen)), tr("lm_full_w_title", block=block),
+                                    **w_axes()), f"lm_{short}_w_full")
+        st.caption(tr("lm_full_w_explain"))
+
+
+def training_view(page: LanguagePage) -> None:
+    histories = {page.names[arch]: info.meta.get("history", []) for arch, (_, info, _) in page.models.items()}
+    show(loss_curves_figure(histories, tr("lm_curves_title"), tr("lm_step"), tr("lm_val_loss")), "lm_curves")
+    st.caption(tr("lm_curves_explain", losses=" · ".join(
+        f"{page.names[arch]} {num(info.meta['val_loss'], 3)}" for arch, (_, info, _) in page.models.items()
+        if "val_loss" in info.meta)))
+    with_w = [arch for arch, (_, info, _) in page.models.items() if SPATIAL_W in ARCHS[arch].shows and
+              info.snapshots is not None]
+    if not with_w:
+        return
+    arch = with_w[0]
+    info = page.models[arch][1]
+    snapshot_labels = info.snapshot_labels
+    left, right = st.columns([2, 1])
+    picked = kept(left.select_slider, tr("snapshot"), key="lm_snapshot", default=snapshot_labels[-1],
+                  options=snapshot_labels, format_func=snapshot_text, url="snapshot")
+    layer = layer_picker("lm_snapshot_layer", info.config.depth, url="snapshot_layer", container=right)
+    title = tr("lm_w_at", model=page.names[arch], label=snapshot_text(picked), layer=layer)
+    show(lm_cache.full_w_figure(*page.files[arch], layer, (), title, snapshot=snapshot_labels.index(picked),
+                                **w_axes()), "lm_w_snapshot")
+    st.caption(tr("lm_snapshot_explain"))
+
+
+def generate_view(page: LanguagePage) -> None:
+    st.markdown(tr("lm_generate_explain"))
+    a, b, c, d = st.columns(4)
+    vocabulary = len(page.tokenizer.vocab)
+    temperature = kept(a.slider, tr("lm_temperature"), 0.1, 2.0, step=0.1, key="lm_temperature", default=0.8,
+                       url="temperature")
+    top_k = kept(b.slider, tr("lm_top_k"), 1, vocabulary, key="lm_top_k", default=min(20, vocabulary),
+                 url="top_k", parse=integer(1, vocabulary))
+    seed = kept(c.number_input, tr("seed"), 0, 1_000_000, key="lm_seed", default=0, url="seed",
+                parse=integer(0, 1_000_000))
+    length = kept(d.slider, tr("lm_length"), 20, 400, step=20, key="lm_length", default=200, url="length",
+                  parse=integer(20, 400))
+    for arch, col in grid(page.models, len(page.models)):
+        with col:
+            st.markdown(f"**{literal(page.names[arch])}**")
+            st.code(lm_cache.continuation(*page.files[arch], page.text_read, int(length), float(temperature),
+                                          min(int(top_k), vocabulary), int(seed)), language=None, wrap_lines=True)
+
+
