@@ -1,11 +1,14 @@
 """Character language models on this machine: training throughput (fp32 vs bf16 autocast) and
 generation time with the shipped checkpoints.
 
-    python benchmarks/bench_lm.py [--threads 2] [--steps 8]
+    python benchmarks/bench_lm.py [--threads 1] [--steps 8] [--skip-training]
 
 Prints, for each arch at its shipped preset (batch 32 x 128 characters), the median time of a
 training step (forward, backward, AdamW) and the characters per second, in fp32 and in bf16
-autocast; then the median time to generate 200 characters with each shipped checkpoint.
+autocast; then, for each shipped language checkpoint, the median time to generate 200 characters
+(the app's cached decoding) beside the median time of one full-context forward (128 characters)
+measured in the same run, and their ratio: generation's cost in full forwards.
+Targets (issue 21): 200 characters <= 150 ms per model on an idle machine, <= 30 full forwards.
 """
 
 import argparse
@@ -52,25 +55,31 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--steps", type=int, default=8)
     parser.add_argument("--length", type=int, default=200)
+    parser.add_argument("--skip-training", action="store_true", help="only the generation figures")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; batch 32 x 128 characters")
-    for arch in ARCHS:
+    for arch in ARCHS if not args.skip_training else ():
         for precision in ("fp32", "bf16"):
             median = statistics.median(step_times(arch, precision, args.steps))
             print(f"train step  {arch:<13} {precision}: {median * 1000:7.1f} ms  {32 * 128 / median:9,.0f} chars/s")
-    for arch in ("attention", "gmlp", "amlp"):
-        path = ROOT / "checkpoints" / f"lm-{arch}.safetensors"
-        if not path.exists():
-            print(f"generate    {path.name}: missing")
-            continue
+    for path in sorted((ROOT / "checkpoints").glob("lm-*.safetensors")):
         model, info = load_checkpoint(path)
-        times = []
-        for seed in range(5):
+        context = info.tokenizer.encode("ROMEO:\n" * 40)[:model.config.block_size][None]
+        forwards, times = [], []
+        with torch.inference_mode():
+            for _ in range(12):
+                start = time.perf_counter()
+                model(context)
+                forwards.append(time.perf_counter() - start)
+        for seed in range(7):
             start = time.perf_counter()
             generate(model, info.tokenizer, "ROMEO:\n", args.length, 0.8, 20, seed)
             times.append(time.perf_counter() - start)
-        print(f"generate    {path.name:<24} {args.length} chars: median {statistics.median(times) * 1000:6.0f} ms")
+        forward, total = statistics.median(forwards[2:]), statistics.median(times)
+        print(f"generate    {path.name:<27} {args.length} chars: median {total * 1000:6.0f} ms; one "
+              f"{model.config.block_size}-char forward {forward * 1000:5.1f} ms; generation = {total / forward:5.1f} "
+              "forwards")
 
 
 if __name__ == "__main__":

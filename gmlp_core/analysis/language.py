@@ -3,7 +3,9 @@ text, its top next characters at every position, and continuations."""
 
 from __future__ import annotations
 
+import math
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import torch
@@ -57,17 +59,28 @@ def read_text(model: torch.nn.Module, tokenizer: CharTokenizer, text: str, k: in
     return TextReading(kept, total, ids, ids == tokenizer.unknown_id, surprise, top_ids, top_probs)
 
 
-@torch.inference_mode()
 def generate(model: torch.nn.Module, tokenizer: CharTokenizer, prompt: str, length: int = 200,
              temperature: float = 0.8, top_k: int | None = 20, seed: int = 0) -> str:
-    """Sample `length` characters after prompt (the continuation only); the same seed gives the same text.
+    """Sample `length` characters after prompt (the continuation only); the same seed gives the same text."""
+    return "".join(generate_stream(model, tokenizer, prompt, length, temperature, top_k, seed))
 
-    The context is the last block_size characters; the unknown character is never sampled.
+
+@torch.inference_mode()
+def generate_stream(model: torch.nn.Module, tokenizer: CharTokenizer, prompt: str, length: int = 200,
+                    temperature: float = 0.8, top_k: int | None = 20, seed: int = 0) -> Iterator[str]:
+    """The characters of generate(), one at a time, as they are sampled.
+
+    A model with a decoder() (the attention LM's key/value cache, the gMLP's cached gate inputs) reads each new
+    character once, against what the earlier ones left behind; others run a full forward per character. The
+    context is the prompt's last block_size characters; when the text outgrows the context, the cache restarts
+    from the last block_size / 2 characters, so the model then reads between block_size / 2 and block_size
+    characters back (a plain loop would slide a full window, at block_size times the cost). The unknown
+    character is never sampled.
     """
     if length < 0:
         raise ValueError(f"length must be >= 0, got {length}")
-    if temperature <= 0:
-        raise ValueError(f"temperature must be > 0, got {temperature}")
+    if not temperature > 0 or not math.isfinite(temperature):
+        raise ValueError(f"temperature must be a finite number > 0, got {temperature}")
     if top_k is not None and top_k < 1:
         raise ValueError(f"top_k must be >= 1 or None, got {top_k}")
     generator = torch.Generator().manual_seed(seed)
@@ -75,17 +88,34 @@ def generate(model: torch.nn.Module, tokenizer: CharTokenizer, prompt: str, leng
     if len(ids) == 0:
         ids = torch.zeros(1, dtype=torch.long)
     block = model.config.block_size
-    out = []
-    for _ in range(length):
-        logits = model(ids[-block:][None])[0, -1].float() / temperature
-        logits[tokenizer.unknown_id:] = float("-inf")
-        if top_k is not None and top_k < len(tokenizer.vocab):
-            cutoff = logits.topk(top_k).values[-1]
-            logits = logits.masked_fill(logits < cutoff, float("-inf"))
-        next_id = torch.multinomial(F.softmax(logits, dim=-1), 1, generator=generator)
-        ids = torch.cat([ids, next_id])
-        out.append(int(next_id))
-    return tokenizer.decode(out)
+    decoder = model.decoder() if hasattr(model, "decoder") else None
+    context = ids[-block:].tolist()
+    logits = decoder.prefill(torch.tensor(context)) if decoder else model(torch.tensor([context]))[0, -1]
+    for produced in range(length):
+        next_id = _sample(logits.float(), tokenizer, temperature, top_k, generator)
+        yield tokenizer.decode([next_id])
+        if produced == length - 1:
+            return
+        context.append(next_id)
+        if decoder is None:
+            context = context[-block:]
+            logits = model(torch.tensor([context]))[0, -1]
+        elif decoder.length < block:
+            logits = decoder.append(next_id)
+        else:
+            context = context[-(block // 2):]
+            logits = decoder.prefill(torch.tensor(context))
+
+
+def _sample(logits: torch.Tensor, tokenizer: CharTokenizer, temperature: float, top_k: int | None,
+            generator: torch.Generator) -> int:
+    """logits: (vocab,) -> one id, never the unknown one; top-k 1 is the argmax."""
+    logits = logits / temperature
+    logits[tokenizer.unknown_id:] = float("-inf")
+    if top_k is not None and top_k < len(tokenizer.vocab):
+        cutoff = logits.topk(top_k).values[-1]
+        logits = logits.masked_fill(logits < cutoff, float("-inf"))
+    return int(torch.multinomial(F.softmax(logits, dim=-1), 1, generator=generator))
 
 
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}

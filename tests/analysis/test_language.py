@@ -2,8 +2,10 @@ import pytest
 import torch
 
 from gmlp_core.formats.chars import CharTokenizer
-from gmlp_core.analysis.language import char_labels, generate, read_text
+from gmlp_core.analysis.language import char_labels, generate, generate_stream, read_text
+from gmlp_core.formats.checkpoints import load_checkpoint
 from gmlp_core.models import LMConfig, build_model
+from tests.helpers import ROOT
 
 TOKENIZER = CharTokenizer("abcdefgh \n")
 MODEL = build_model("gmlp-lm", LMConfig(vocab_size=TOKENIZER.size, block_size=16, d_model=16, depth=1, heads=2,
@@ -45,3 +47,41 @@ def test_a_text_longer_than_the_block_is_cut_and_says_so():
 
 def test_char_labels_make_blanks_visible():
     assert char_labels("a b\n") == ["a", "␣", "b", "↵"]
+
+
+def plain_greedy(model, tokenizer, prompt: str, length: int) -> str:
+    """The reference: a full forward over the whole context for every character, argmax, never the unknown id."""
+    ids = tokenizer.encode(prompt)
+    out = []
+    with torch.inference_mode():
+        for _ in range(length):
+            logits = model(ids[-model.config.block_size:][None])[0, -1]
+            logits[tokenizer.unknown_id:] = float("-inf")
+            next_id = int(logits.argmax())
+            ids = torch.cat([ids, torch.tensor([next_id])])
+            out.append(next_id)
+    return tokenizer.decode(out)
+
+
+@pytest.mark.parametrize("arch", ["attention", "gmlp", "amlp"])
+def test_cached_greedy_generation_gives_the_plain_loops_characters_within_the_context(arch):
+    model, info = load_checkpoint(ROOT / "checkpoints" / f"lm-{arch}.safetensors")
+    prompt = "ROMEO:\nBut soft, what light"
+    length = model.config.block_size - len(prompt)  # the whole context, and not one character past it
+    assert generate(model, info.tokenizer, prompt, length, top_k=1) == plain_greedy(model, info.tokenizer, prompt,
+                                                                                     length)
+
+
+@pytest.mark.parametrize("arch", ["attention", "gmlp", "amlp"])
+def test_generation_past_the_context_runs_and_a_seed_repeats_it(arch):
+    model, info = load_checkpoint(ROOT / "checkpoints" / f"lm-{arch}.safetensors")
+    first = generate(model, info.tokenizer, "ROMEO:", 300, 0.8, 20, seed=7)
+    assert len(first) == 300 and first == generate(model, info.tokenizer, "ROMEO:", 300, 0.8, 20, seed=7)
+    assert first != generate(model, info.tokenizer, "ROMEO:", 300, 0.8, 20, seed=8)
+
+
+def test_the_stream_yields_the_generated_text_one_character_at_a_time():
+    model, info = load_checkpoint(ROOT / "checkpoints" / "lm-gmlp.safetensors")
+    pieces = list(generate_stream(model, info.tokenizer, "ROMEO:", 40, 0.8, 20, 3))
+    assert len(pieces) == 40 and all(len(p) == 1 for p in pieces)
+    assert "".join(pieces) == generate(model, info.tokenizer, "ROMEO:", 40, 0.8, 20, 3)
