@@ -7,6 +7,7 @@ outside this navigation, and the page then runs this frame instead (gmlp_core.ui
 """
 
 import streamlit as st
+import torch
 
 from gmlp_core.analysis.accuracy import topk_from_record
 from gmlp_core.models import count_parameters
@@ -16,6 +17,11 @@ from gmlp_core.ui.layout import grid, setup_page
 from gmlp_core.ui.locale import num, pct, tr
 from gmlp_core.ui.plots import history_figure
 from gmlp_core.ui.state import keep_widget_state, mirror_to_url, read_link, share_link
+
+# Every session's script runs in a thread of its own already: a second intra-op thread per torch call only
+# makes calls wait for each other (a language-model forward took 430 ms with 2 threads against 10 ms with 1 on
+# a 2-core laptop with its other core busy). Set here, where the server starts, for every session.
+torch.set_num_threads(1)
 
 PAGES = {  # key -> (file, URL path, icon)
     "attention": ("pages/1_attention.py", "attention", ":material/text_fields:"),

@@ -358,6 +358,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                   "5 dự đoán hàng đầu của mô hình ở vị trí đó."},
     "lm_view": {"en": "Look inside", "vi": "Nhìn vào bên trong"},
     "lm_view_training": {"en": "Training", "vi": "Huấn luyện"},
+    "lm_writing": {"en": "writing…", "vi": "đang viết…"},
     "lm_view_generate": {"en": "Continue the text", "vi": "Viết tiếp"},
     "lm_attention_explain": {"en": "Causal attention of the trained model on your text: row = the character "
                                    "reading, column = the character read. Change the text and watch it move.",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Iterator
+
 import plotly.graph_objects as go
 import streamlit as st
 import torch
 
-from ..analysis.language import generate, read_text
+from ..analysis.language import generate_stream, read_text
 from ..models import attention_maps, head_average, spatial_weights
 from .plots import heatmap
 from .checkpoints import cached_checkpoint
@@ -42,8 +45,29 @@ def full_w_figure(path: str, modified: float, layer: int, heads: tuple[int, ...]
                    title=title, height=560, row_title=row_title, col_title=col_title)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+FINISHED_TEXTS = 512  # continuations kept for every session (a class asking for the same one shares it)
+
+
+@st.cache_resource(show_spinner=False)
+def _finished() -> OrderedDict:
+    return OrderedDict()
+
+
 def continuation(path: str, modified: float, prompt: str, length: int, temperature: float, top_k: int,
-                 seed: int) -> str:
+                 seed: int) -> Iterator[str]:
+    """The continuation's text so far, growing a character at a time as the model writes it (at once when this
+    exact continuation was written before, for any session)."""
+    key = (path, modified, prompt, length, temperature, top_k, seed)
+    done = _finished()
+    if key in done:
+        done.move_to_end(key)
+        yield done[key]
+        return
     model, info = cached_checkpoint(path, modified)
-    return generate(model, info.tokenizer, prompt, length, temperature, top_k, seed)
+    text = ""
+    for char in generate_stream(model, info.tokenizer, prompt, length, temperature, top_k, seed):
+        text += char
+        yield text
+    done[key] = text
+    while len(done) > FINISHED_TEXTS:
+        done.popitem(last=False)

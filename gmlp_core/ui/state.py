@@ -10,6 +10,7 @@ kept by hand: DECLARED fills itself as pages create their widgets.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlencode
@@ -135,6 +136,17 @@ def _apply_link(declared: Kept) -> None:
         st.session_state[declared.key] = declared.parse(link[declared.param])
     except (ValueError, TypeError) as err:
         st.toast(tr("url_ignored", details=literal(f"{declared.param}: {err}"[:200])), icon=":material/info:")
+
+
+def view_fragment(section: Callable) -> Callable:
+    """st.fragment for a section whose widgets change only that section: a change reruns the section alone, and
+    the link follows it (app.py, which mirrors the view into the URL, does not run on a fragment's rerun)."""
+    @st.fragment
+    @functools.wraps(section)
+    def run(*args, **kwargs):
+        section(*args, **kwargs)
+        mirror_to_url()
+    return run
 
 
 # ---- the frame's part (app.py)

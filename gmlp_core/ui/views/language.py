@@ -15,7 +15,7 @@ from ..locale import lang, num, snapshot_text, tr
 from ..markdown import literal
 from ..plots import heatmap, loss_curves_figure, value_range
 from ..sections import heads_picker, layer_picker, per_head_and_average, show
-from ..state import integer, kept
+from ..state import integer, kept, view_fragment
 
 
 
@@ -86,6 +86,9 @@ def model_view(page: LanguagePage, arch: str) -> None:
         st.caption(tr("lm_full_w_explain"))
 
 
+STREAM_EVERY = 8  # characters between two redraws of a text being written
+
+
 def training_view(page: LanguagePage) -> None:
     histories = {page.names[arch]: info.meta.get("history", []) for arch, (_, info, _) in page.models.items()}
     show(loss_curves_figure(histories, tr("lm_curves_title"), tr("lm_step"), tr("lm_val_loss")), "lm_curves")
@@ -96,7 +99,12 @@ def training_view(page: LanguagePage) -> None:
               info.snapshots is not None]
     if not with_w:
         return
-    arch = with_w[0]
+    w_snapshots(page, with_w[0])
+
+
+@view_fragment
+def w_snapshots(page: LanguagePage, arch: str) -> None:
+    """W at a training snapshot: the slider reruns this section only, so dragging it animates the band forming."""
     info = page.models[arch][1]
     snapshot_labels = info.snapshot_labels
     left, right = st.columns([2, 1])
@@ -109,7 +117,9 @@ def training_view(page: LanguagePage) -> None:
     st.caption(tr("lm_snapshot_explain"))
 
 
+@view_fragment
 def generate_view(page: LanguagePage) -> None:
+    """Its settings rerun this section only; each model's text appears as it is written."""
     st.markdown(tr("lm_generate_explain"))
     a, b, c, d = st.columns(4)
     vocabulary = len(page.tokenizer.vocab)
@@ -121,10 +131,18 @@ def generate_view(page: LanguagePage) -> None:
                 parse=integer(0, 1_000_000))
     length = kept(d.slider, tr("lm_length"), 20, 400, step=20, key="lm_length", default=200, url="length",
                   parse=integer(20, 400))
+    boxes = {}
     for arch, col in grid(page.models, len(page.models)):
         with col:
             st.markdown(f"**{literal(page.names[arch])}**")
-            st.code(lm_cache.continuation(*page.files[arch], page.text_read, int(length), float(temperature),
-                                          min(int(top_k), vocabulary), int(seed)), language=None, wrap_lines=True)
-
-
+            boxes[arch] = st.empty()
+    for arch, box in boxes.items():  # every model's box is drawn (empty) before the first one starts writing
+        box.caption(tr("lm_writing"))
+    for arch, box in boxes.items():
+        text, shown = "", 0
+        for text in lm_cache.continuation(*page.files[arch], page.text_read, int(length), float(temperature),
+                                          min(int(top_k), vocabulary), int(seed)):
+            if len(text) - shown >= STREAM_EVERY:
+                box.code(text + "▌", language=None, wrap_lines=True)
+                shown = len(text)
+        box.code(text, language=None, wrap_lines=True)
