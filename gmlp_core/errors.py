@@ -9,10 +9,19 @@ shown as their English message.
 from __future__ import annotations
 
 
+MESSAGE_CHARS = 600  # an error is read by a person: a crafted file must not draw a 10-million-character message
+VALUE_CHARS = 300
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + " …"
+
+
 class ExplainedError(ValueError):
     def __init__(self, message: str, code: str | None = None, **values):
-        super().__init__(message)
-        self.code, self.values = code, values
+        super().__init__(_short(message, MESSAGE_CHARS))
+        self.code = code
+        self.values = {k: _short(v, VALUE_CHARS) if isinstance(v, str) else v for k, v in values.items()}
 
     def renamed(self, old: str, new: str) -> "ExplainedError":
         """The same error with a temporary path `old` replaced by `new`, the name the user knows."""

@@ -425,6 +425,21 @@ def test_the_selector_offers_s64_beside_s16_and_s64_shows_its_8x8_grid():
     assert ok(at).session_state["checkpoint"] == "s64.safetensors" and len(z(at, "w_average")) == 64
 
 
+def test_an_upload_asking_for_a_huge_model_is_refused_fast_and_every_page_still_runs(monkeypatch, tmp_path):
+    from safetensors import safe_open
+    from safetensors.torch import save_file
+    with safe_open(str(ROOT / "checkpoints" / "tiny.safetensors"), "pt") as file:
+        tensors, header = {k: file.get_tensor(k) for k in file.keys()}, dict(file.metadata())
+    header["config"] = json.dumps({**json.loads(header["config"]), "depth": 30000})
+    save_file(tensors, str(tmp_path / "big.safetensors"), metadata=header)
+    upload_in_sidebar(monkeypatch, (tmp_path / "big.safetensors").read_bytes(), "big.safetensors")
+    at = ok(page("app.py", checkpoint=None))
+    assert any("depth is 30,000" in e.value and "up to 256" in e.value for e in at.sidebar.error)
+    for name in ("pages/2_patches.py", "pages/3_spatial-w.py", "pages/1_attention.py"):
+        at.switch_page(name).run()
+        assert not ok(at).exception
+
+
 def test_a_truncated_upload_is_named_and_the_app_keeps_its_checkpoint(monkeypatch):
     data = (ROOT / "checkpoints" / "tiny.safetensors").read_bytes()
     upload_in_sidebar(monkeypatch, data[: len(data) // 2], "cut.safetensors")

@@ -24,9 +24,9 @@ class Prediction:
 
 
 def prepare(image: Image.Image, info: CheckpointInfo) -> tuple[Image.Image, torch.Tensor]:
-    """RGB image -> (square model-size image, normalised (1, 3, H, W) tensor)."""
+    """RGB image -> (square model-size image, normalised (1, in_chans, H, W) tensor)."""
     small = model_image(image, info.config.image_size)
-    return small, to_tensor(small, info.mean, info.std)
+    return small, to_tensor(small, info.mean, info.std, info.config.in_chans)
 
 
 def predict(model: GMLPVision, info: CheckpointInfo, image: Image.Image, k: int = 5) -> Prediction:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import pickle
 import tempfile
@@ -25,8 +26,9 @@ from safetensors.torch import load_file, save_file
 
 from .chars import CharTokenizer
 from ..errors import ExplainedError
+from ..models import ARCHS, DEFAULT_ARCH, SPATIAL_W, arch_of, build_model, config_from_dict, spatial_weights
+from .bounds import TooLarge, check_config, check_parameters, check_tensors
 from .layouts import LAYOUT_NORMALISATION, LayoutError, infer_vision_config, to_native
-from ..models import DEFAULT_ARCH, arch_of, build_model, config_from_dict, spatial_weights
 
 FORMAT = "gmlp-explorer/1"
 SNAPSHOT_KEY = "spatial_snapshots"  # (snapshots, layers, heads, n, n) float16: W at init, then during training
@@ -35,7 +37,9 @@ STATE_DICT_KEYS = ("model", "state_dict", "model_state_dict")
 DEFAULT_MEAN = DEFAULT_STD = (0.5, 0.5, 0.5)  # for files that record no normalisation: x -> 2x - 1
 IMAGENET_CLASSES = tuple((Path(__file__).parents[1] / "data" / "imagenet_classes.txt").read_text().splitlines())
 CHECKPOINT_SUFFIXES = (".safetensors", ".pt", ".pth")
-MAX_UPLOAD_BYTES = 200 * 2 ** 20  # Streamlit's own upload limit (server.maxUploadSize)
+MAX_UPLOAD_BYTES = 200 * 2 ** 20  # Streamlit's own upload limit (server.maxUploadSize, in MiB)
+MAX_SNAPSHOTS = 512
+REPORT_CHARS = 400  # of load_state_dict's report in an error: the first mismatches say what is wrong
 
 
 class CheckpointError(ExplainedError):
@@ -60,11 +64,17 @@ class CheckpointInfo:
 
     @property
     def mean(self) -> tuple[float, ...]:
-        return tuple(self.meta.get("mean") or LAYOUT_NORMALISATION.get(self.source_format, (DEFAULT_MEAN,))[0])
+        return self._normalisation("mean", 0, DEFAULT_MEAN)
 
     @property
     def std(self) -> tuple[float, ...]:
-        return tuple(self.meta.get("std") or LAYOUT_NORMALISATION.get(self.source_format, (None, DEFAULT_STD))[1])
+        return self._normalisation("std", 1, DEFAULT_STD)
+
+    def _normalisation(self, field: str, index: int, default: tuple) -> tuple[float, ...]:
+        """What the file records, else its layout's (timm's ImageNet constants), else x -> 2x - 1, per channel."""
+        channels = getattr(self.config, "in_chans", 3)
+        values = self.meta.get(field) or LAYOUT_NORMALISATION.get(self.source_format, (DEFAULT_MEAN, DEFAULT_STD))[index]
+        return tuple(values) if len(values) == channels else (default[0],) * channels
 
     @property
     def tokenizer(self) -> CharTokenizer | None:
@@ -139,9 +149,22 @@ def load_checkpoint(path, map_location="cpu", config=None):
     """Load any supported checkpoint -> (model in eval mode, CheckpointInfo).
 
     config overrides what the file says or what its shapes imply (needed only for choices that
-    leave no trace in the weights).
+    leave no trace in the weights). A refusal is a CheckpointError that holds nothing of what was read
+    (no chained error, no traceback into the frames that held the tensors or a half-built model).
     """
-    path = Path(path)
+    try:
+        return _load(Path(path), map_location, config)
+    except CheckpointError as err:
+        error = _bare(err)
+    raise error
+
+
+def _bare(err: CheckpointError) -> CheckpointError:
+    err.__context__ = err.__cause__ = None
+    return err.with_traceback(None)
+
+
+def _load(path: Path, map_location, config):
     kind = _sniff(path)
     if kind == "safetensors":
         arch, stored_config, meta, fmt = _header(path)
@@ -158,20 +181,33 @@ def load_checkpoint(path, map_location="cpu", config=None):
         raise CheckpointError(f"{path}: unsupported file; accepted: .safetensors, or .pt/.pth written by torch.save",
                               "checkpoint_unknown_content", file=str(path))
 
+    if arch not in ARCHS:
+        raise CheckpointError(f"{path}: unknown arch {arch!r:.60}; accepted: {', '.join(sorted(ARCHS))}",
+                              "checkpoint_arch", file=str(path), arch=f"{arch!r:.60}", accepted=", ".join(sorted(ARCHS)))
     snapshots = state.pop(SNAPSHOT_KEY, None)
-    state, layout = strip_prefixes(state), "native"
+    state, layout = strip_prefixes(state, path), "native"
     try:
+        check_tensors(state)
         if arch == DEFAULT_ARCH:
             state, layout = to_native(state)
-        config = config or stored_config or infer_vision_config(state, layout)
+        config = config or stored_config or (infer_vision_config(state, layout) if arch == DEFAULT_ARCH else None)
+        if config is None:
+            raise LayoutError(f"a {arch} checkpoint must record its config")
+        check_config(config)
+        if getattr(config, "depth", 1) < 1:
+            raise LayoutError("depth 0: the model has no gMLP block, so no W to show")
+        check_parameters(lambda: build_model(arch, config))  # on the meta device: nothing allocated yet
         model = build_model(arch, config)
-    except LayoutError as err:
+    except TooLarge as err:
+        raise CheckpointError(f"{path}: refused: {err}", "checkpoint_too_large", file=str(path),
+                              detail=str(err)) from None
+    except (LayoutError, ValueError, TypeError) as err:
         raise CheckpointError(f"{path}: {err}", "checkpoint_layout", file=str(path), detail=str(err)) from None
     fmt = fmt if layout == "native" else layout
     _load_strict(model, state, path)
     model.to(map_location).eval()
-    if snapshots is not None:
-        snapshots = snapshots.float()
+    snapshots = _checked_snapshots(snapshots, model, path)
+    meta = _checked_meta(meta, config, snapshots, path)
     return model, CheckpointInfo(str(path), config, meta, snapshots, fmt, arch)
 
 
@@ -186,13 +222,16 @@ def load_uploaded(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES):
         raise CheckpointError(f"{name}: the file is {len(data) / 2 ** 20:.0f} MB; the limit is {max_bytes // 2 ** 20} MB",
                               "checkpoint_too_big", file=name, mb=f"{len(data) / 2 ** 20:.0f}",
                               limit=max_bytes // 2 ** 20)
+    error = None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{suffix}"
         path.write_bytes(data)
         try:
             model, info = load_checkpoint(path)
         except CheckpointError as err:
-            raise err.renamed(str(path), name) from None
+            error = err.renamed(str(path), name)
+    if error is not None:
+        raise error  # outside the except block: nothing chained to it
     info.path = name
     return model, info
 
@@ -231,17 +270,38 @@ def _header(path: Path) -> tuple[str, object, dict, str]:
     except (SafetensorError, ValueError, OSError) as err:
         raise _corrupt(path, "safetensors", err) from None
     arch = header.get("arch", DEFAULT_ARCH)
+    if arch not in ARCHS:
+        raise CheckpointError(f"{path}: unknown arch {arch!r:.60}; accepted: {', '.join(sorted(ARCHS))}",
+                              "checkpoint_arch", file=str(path), arch=f"{arch!r:.60}", accepted=", ".join(sorted(ARCHS)))
     try:
         config = config_from_dict(arch, json.loads(header["config"])) if "config" in header else None
         meta = json.loads(header.get("meta", "{}"))
-    except (ValueError, TypeError, AttributeError) as err:
-        raise CheckpointError(f"{path}: the header's arch/config/meta is invalid ({err})") from None
+    except (ValueError, TypeError, AttributeError, RecursionError) as err:
+        detail = str(err) if not isinstance(err, RecursionError) else "nested too deep"
+        raise CheckpointError(f"{path}: the header's config/meta is invalid ({detail[:300]})", "checkpoint_config",
+                              file=str(path), detail=detail[:300]) from None
     return arch, config, meta, "native" if header.get("format") == FORMAT else "safetensors"
+
+
+def _check_zip(path: Path) -> None:
+    """torch.save's zip stores its entries uncompressed: a compressed entry (which could inflate to any size, or
+    cost minutes of CPU before the unpickler refuses it) is refused before anything is read."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except zipfile.BadZipFile:
+        return  # not a zip: a bare protocol-2+ pickle, read as is by the restricted unpickler
+    size = path.stat().st_size
+    for entry in entries:
+        if entry.compress_type != zipfile.ZIP_STORED or entry.file_size > size:
+            raise CheckpointError(f"{path}: refused: entry {entry.filename[:80]!r} is compressed; torch.save writes "
+                                  "its entries uncompressed", "checkpoint_compressed", file=str(path))
 
 
 def _read_torch_file(path: Path) -> tuple[dict, dict, str, object]:
     """torch.save output -> (tensors, meta, arch, stored config or None); nothing but tensors and
     plain containers is unpickled."""
+    _check_zip(path)
     try:
         obj = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as err:
@@ -249,7 +309,8 @@ def _read_torch_file(path: Path) -> tuple[dict, dict, str, object]:
             f"{path}: refused: the file holds Python objects other than tensors and plain containers, "
             f"which could run code when loaded ({str(err).splitlines()[0]}). Re-save it with "
             f"torch.save(model.state_dict(), path)", "checkpoint_code", file=str(path)) from None
-    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError) as err:
+    except (RuntimeError, EOFError, zipfile.BadZipFile, OSError, ValueError, IndexError, KeyError, TypeError,
+            AttributeError, RecursionError, MemoryError) as err:  # what a damaged or crafted pickle raises
         raise _corrupt(path, "torch", err) from None
     if not isinstance(obj, dict):
         raise CheckpointError(f"{path}: expected a state_dict (a dict of tensors), got {type(obj).__name__}",
@@ -271,10 +332,13 @@ def _read_torch_file(path: Path) -> tuple[dict, dict, str, object]:
     return tensors, meta, arch, config
 
 
-def strip_prefixes(state: dict) -> dict:
+def strip_prefixes(state: dict, path="state_dict") -> dict:
     """Drop DistributedDataParallel's `module.` and torch.compile's `_orig_mod.` wherever they lead."""
     out = {}
     for key, value in state.items():
+        if not isinstance(key, str):
+            raise CheckpointError(f"{path}: a state_dict's keys are parameter names (text), found {key!r:.40}",
+                                  "checkpoint_no_tensors", file=str(path))
         while key.startswith(WRAPPER_PREFIXES):
             key = key.split(".", 1)[1]
         out[key] = value
@@ -287,8 +351,61 @@ def _load_strict(model: torch.nn.Module, state: dict, path: Path) -> None:
         model.load_state_dict(state, strict=True)
     except RuntimeError as err:
         report = "; ".join(line.strip() for line in str(err).splitlines()[1:] if line.strip())
+        report = report if len(report) <= REPORT_CHARS else report[:REPORT_CHARS] + " …"
         raise CheckpointError(f"{path}: the weights do not match the model ({report})", "checkpoint_mismatch",
                               file=str(path), detail=report) from None
+
+
+def _checked_snapshots(snapshots: torch.Tensor | None, model: torch.nn.Module, path: Path) -> torch.Tensor | None:
+    """(snapshots, layers, heads, n, n) float, matching the model's W; anything else is refused."""
+    if snapshots is None:
+        return None
+    if SPATIAL_W not in ARCHS[arch_of(model)].shows or not len(getattr(getattr(model, "gmlp", None), "blocks", [])):
+        raise CheckpointError(f"{path}: W snapshots for a model without a spatial W", "checkpoint_meta",
+                              file=str(path), field=SNAPSHOT_KEY)
+    expected = tuple(spatial_weights(model).shape)
+    if snapshots.dim() != 5 or tuple(snapshots.shape[1:]) != expected or not 1 <= len(snapshots) <= MAX_SNAPSHOTS:
+        raise CheckpointError(f"{path}: {SNAPSHOT_KEY} is {tuple(snapshots.shape)}; expected (1..{MAX_SNAPSHOTS}, "
+                              f"{', '.join(map(str, expected))}) for this model", "checkpoint_meta", file=str(path),
+                              field=SNAPSHOT_KEY)
+    return snapshots.float()
+
+
+def _checked_meta(meta, config, snapshots, path: Path) -> dict:
+    """The metadata a page reads, checked: class names, normalisation and snapshot labels of the right kind and
+    number; anything a page cannot show is refused with the field's name."""
+    def refuse(field: str, expected: str):
+        return CheckpointError(f"{path}: meta field {field!r} must be {expected}", "checkpoint_meta",
+                               file=str(path), field=field)
+
+    if not isinstance(meta, dict):
+        raise refuse("meta", "an object")
+    names = meta.get("class_names")
+    classes = getattr(config, "num_classes", None)
+    if names is not None and not (isinstance(names, list) and len(names) == classes
+                                  and all(isinstance(n, str) and n for n in names)):
+        raise refuse("class_names", f"a list of {classes} non-empty names")
+    for name in ("mean", "std"):
+        values = meta.get(name)
+        channels = getattr(config, "in_chans", None)
+        if values is not None and not (isinstance(values, list) and len(values) == channels and all(
+                isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values)
+                and (name == "mean" or all(v > 0 for v in values))):
+            raise refuse(name, f"a list of {channels} finite numbers{' > 0' * (name == 'std')}")
+    labels = meta.get("snapshot_labels")
+    if labels is not None and not (isinstance(labels, list) and len(labels) == (0 if snapshots is None else
+                                                                                len(snapshots))
+                                   and all(isinstance(x, str) for x in labels)):
+        raise refuse("snapshot_labels", "a list of one text per W snapshot")
+    vocab = meta.get("vocab")
+    if vocab is not None:
+        if not isinstance(vocab, str) or len(vocab) + 1 != getattr(config, "vocab_size", -1):
+            raise refuse("vocab", f"the model's {getattr(config, 'vocab_size', '?')} - 1 characters")
+        try:
+            CharTokenizer(vocab)
+        except ValueError as err:
+            raise refuse("vocab", f"distinct characters ({err})") from None
+    return meta
 
 
 def snapshot(model: torch.nn.Module) -> torch.Tensor:

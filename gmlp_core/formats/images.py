@@ -119,9 +119,16 @@ def normalize(images: torch.Tensor, mean, std) -> torch.Tensor:
     return (images.float() / 255.0 - mean_t) / std_t
 
 
-def to_tensor(img: Image.Image, mean, std) -> torch.Tensor:
-    """RGB image -> (1, 3, H, W) float, normalised per channel."""
-    return normalize(rearrange(torch.from_numpy(np.array(img.convert("RGB"))), "h w c -> 1 c h w"), mean, std)
+CHANNEL_MODES = {1: "L", 3: "RGB", 4: "RGBA"}  # a model's in_chans -> the picture mode it reads
+
+
+def to_tensor(img: Image.Image, mean, std, channels: int = 3) -> torch.Tensor:
+    """RGB image -> (1, channels, H, W) float, normalised per channel (grey for 1 channel, opaque RGBA for 4)."""
+    if channels not in CHANNEL_MODES:
+        raise ImageError(f"a model reading {channels} channels; pictures give 1 (grey), 3 (RGB) or 4 (RGBA)",
+                         "image_channels", channels=channels)
+    pixels = np.array(img.convert(CHANNEL_MODES[channels])).reshape(img.height, img.width, channels)
+    return normalize(rearrange(torch.from_numpy(pixels), "h w c -> 1 c h w"), mean, std)
 
 
 def patch_grid(pixels: np.ndarray, patch_size: int) -> np.ndarray:

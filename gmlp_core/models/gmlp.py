@@ -124,7 +124,7 @@ class GMLP(nn.Module):
         the stochastic-depth rate grows linearly from 0 to drop_path over the blocks."""
         super().__init__()
         self.seq_len = seq_len
-        rates = torch.linspace(0, drop_path, depth).tolist() if depth else []
+        rates = torch.linspace(0, drop_path, depth, device="cpu").tolist() if depth else []  # cpu: also under meta
         self.blocks = nn.ModuleList(GMLPBlock(seq_len=seq_len, drop_path=rate, **block) for rate in rates)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

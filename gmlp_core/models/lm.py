@@ -46,6 +46,9 @@ class LMConfig(JsonConfig):
             (self.block_size >= 1, f"block_size must be >= 1, got {self.block_size}"),
             (self.d_model >= 1 and self.depth >= 1, "d_model and depth must be >= 1"),
             (self.heads >= 1, f"heads must be >= 1, got {self.heads}"),
+            (self.d_ffn >= 1, f"d_ffn must be >= 1, got {self.d_ffn}"),
+        ])
+        check("LMConfig", [  # after the sizes: these divide by them
             (self.d_model % self.heads == 0,
              f"d_model ({self.d_model}) must be divisible by heads ({self.heads})"),
             (self.d_ffn % (2 * self.heads) == 0,

@@ -42,19 +42,25 @@ class VisionConfig(JsonConfig):
     gate_act: str = "none"  # activation on the gate, act(W Z2' + b) (lucidrains' `act` option)
 
     def __post_init__(self):
-        checks = [
+        check("VisionConfig", [  # sizes first: the divisibility checks below divide by them
             (self.image_size > 0 and self.patch_size > 0, "image_size and patch_size must be positive"),
+            (self.heads >= 1, f"heads must be >= 1, got {self.heads}"),
+            (self.d_model > 0 and self.d_ffn > 0, "d_model and d_ffn must be positive"),
+            (self.depth >= 0, f"depth must be >= 0, got {self.depth}"),
+            (self.in_chans >= 1, f"in_chans must be >= 1, got {self.in_chans}"),
+            (self.attn_dim >= 0 and self.head_hidden >= 0, "attn_dim and head_hidden must be >= 0"),
+            (self.num_classes >= 1, "num_classes must be >= 1"),
+        ])
+        checks = [
             (self.image_size % self.patch_size == 0,
              f"image_size ({self.image_size}) must be divisible by patch_size ({self.patch_size})"),
-            (self.heads >= 1, f"heads must be >= 1, got {self.heads}"),
             (self.d_ffn % (2 * self.heads) == 0,
              f"d_ffn ({self.d_ffn}) must be divisible by 2 * heads ({2 * self.heads})"),
-            (self.d_model > 0 and self.depth >= 0, "d_model must be positive and depth non-negative"),
             (self.pool in POOLS, f"pool must be one of {POOLS}, got {self.pool!r}"),
             (self.pool != "cls" or self.cls_token, "pool='cls' needs cls_token=True"),
             (self.head_act in HEAD_ACTIVATIONS, f"head_act must be one of {HEAD_ACTIVATIONS}, got {self.head_act!r}"),
-            (self.num_classes >= 1, "num_classes must be >= 1"),
             (0.0 <= self.drop_path < 1.0, "drop_path must be in [0, 1)"),
+            (self.init_eps >= 0 and self.norm_eps > 0, "init_eps must be >= 0 and norm_eps > 0"),
             (self.gate_act in ACTIVATIONS, f"gate_act must be one of {sorted(ACTIVATIONS)}, got {self.gate_act!r}"),
         ]
         check("VisionConfig", checks)
