@@ -9,6 +9,7 @@ from gmlp_core.ui.checkpoints import current_checkpoint
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.layout import setup_page
 from gmlp_core.ui.locale import cls, explain, pct, tr
+from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
 from gmlp_core.ui.samples import sample_gallery, sample_label, sample_picker
 from gmlp_core.ui.state import kept
@@ -75,4 +76,4 @@ with left:
                                 [pct(p) for _, p in prediction.top]), width="stretch", key="top5")
 with right:
     st.metric(tr("prediction"), cls(best_name), pct(best_p), delta_color="off", delta_arrow="off")
-    st.caption(tr("prediction_caption", name=name))
+    st.caption(tr("prediction_caption", name=literal(name)))

@@ -11,6 +11,7 @@ from gmlp_core.ui.checkpoints import current_checkpoint
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.layout import grid, setup_page
 from gmlp_core.ui.locale import pct, snapshot_text, structure_columns, tr
+from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.plots import heatmap, kernel_figure, row_on_grid_figure, value_range
 from gmlp_core.ui.samples import current_image, sample_gallery, sample_label, sample_picker
 from gmlp_core.ui.sections import heads_picker, layer_picker, per_head_and_average
@@ -100,7 +101,7 @@ else:
     image, image_name = chosen_image
 small, x = prepare(image, info)
 pixels = np.asarray(small)
-st.caption(tr("image_caption", name=image_name))
+st.caption(tr("image_caption", name=literal(image_name)))
 
 patch_offset = int(config.cls_token)
 query = kept(st.selectbox, tr("query_patch"), key="query", default=patch_offset + config.num_patches // 2,

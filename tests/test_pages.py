@@ -1,4 +1,5 @@
 import base64
+import re
 import io
 import json
 from types import SimpleNamespace
@@ -12,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from gmlp_core.formats.checkpoints import load_checkpoint, read_metadata
 from gmlp_core.analysis.language import generate
+from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.samples import sample_paths
 from tests.helpers import ROOT
 from tests.helpers import Hostile
@@ -51,6 +53,11 @@ def charts(at: AppTest) -> dict[str, dict]:
 
 def z(at: AppTest, key: str):
     return charts(at)[key]["data"][0]["z"]
+
+
+def rendered(element) -> str:
+    """What a Markdown element shows: its text with the escapes that keep user text literal removed."""
+    return re.sub(r"\\(.)", r"\1", element.value)
 
 
 def ok(at: AppTest) -> AppTest:
@@ -217,7 +224,7 @@ def png(width: int, height: int) -> bytes:
 
 def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
     at = picture_uploaded(monkeypatch, b"definitely not a picture", "notes.png")
-    errors = [e.value for e in ok(at).error]
+    errors = [rendered(e) for e in ok(at).error]
     assert any("not an image" in e for e in errors)
     at.radio(key="image_source").set_value("sample").run()
     assert not ok(at).error and "top5" in charts(at)
@@ -227,7 +234,7 @@ def test_a_bad_upload_is_explained_in_vietnamese(monkeypatch):
     fake = SimpleNamespace(getvalue=lambda: b"definitely not a picture", name="notes.png")
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
     at = ok(page("pages/2_patches.py", lang="vi", image_source="upload"))
-    errors = [e.value for e in at.error]
+    errors = [rendered(e) for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("Không dùng được ảnh này: tệp này không phải là ảnh đọc được")
     assert "not an image" not in errors[0]
 
@@ -434,7 +441,7 @@ def test_an_upload_asking_for_a_huge_model_is_refused_fast_and_every_page_still_
     save_file(tensors, str(tmp_path / "big.safetensors"), metadata=header)
     upload_in_sidebar(monkeypatch, (tmp_path / "big.safetensors").read_bytes(), "big.safetensors")
     at = ok(page("app.py", checkpoint=None))
-    assert any("depth is 30,000" in e.value and "up to 256" in e.value for e in at.sidebar.error)
+    assert any("depth is 30,000" in e and "up to 256" in e for e in map(rendered, at.sidebar.error))
     for name in ("pages/2_patches.py", "pages/3_spatial-w.py", "pages/1_attention.py"):
         at.switch_page(name).run()
         assert not ok(at).exception
@@ -444,7 +451,7 @@ def test_a_truncated_upload_is_named_and_the_app_keeps_its_checkpoint(monkeypatc
     data = (ROOT / "checkpoints" / "tiny.safetensors").read_bytes()
     upload_in_sidebar(monkeypatch, data[: len(data) // 2], "cut.safetensors")
     at = ok(page("app.py", checkpoint=None))
-    assert any("cut.safetensors" in e.value and "truncated" in e.value for e in at.sidebar.error)
+    assert any("cut.safetensors" in e and "truncated" in e for e in map(rendered, at.sidebar.error))
     assert at.session_state["checkpoint"] == "s16.safetensors"
     at.switch_page("pages/2_patches.py").run()
     assert "top5" in charts(ok(at))
@@ -458,14 +465,15 @@ def test_a_hostile_pickle_upload_is_refused_and_never_runs(hostile_marker, monke
     torch.save({"model": {"w": torch.zeros(1)}, "payload": Hostile()}, buffer)
     upload_in_sidebar(monkeypatch, buffer.getvalue(), "evil.pt")
     at = ok(page("app.py", checkpoint=None))
-    assert any("refused" in e.value for e in at.sidebar.error) and not marker.exists()
+    assert any("refused" in e for e in map(rendered, at.sidebar.error)) and not marker.exists()
     assert os.environ["GMLP_HOSTILE_MARKER"] == str(marker)
 
 
 def test_an_upload_with_the_wrong_extension_is_named(monkeypatch):
     upload_in_sidebar(monkeypatch, b"\x89PNG....", "photo.png")
     at = ok(page("app.py", checkpoint=None))
-    assert any("unsupported file type .png; accepted: .safetensors, .pt, .pth" in e.value for e in at.sidebar.error)
+    assert any("unsupported file type .png; accepted: .safetensors, .pt, .pth" in e
+               for e in map(rendered, at.sidebar.error))
 
 
 # ---- State that outlives a page, and travels in the URL
@@ -532,7 +540,7 @@ def test_class_names_uploaded_for_an_uploaded_model_reach_its_top5(monkeypatch, 
     assert set(charts(ok(at))["top5"]["data"][0]["y"]) == {"tortoise", "hare", "&lt;b&gt;owl&lt;/b&gt;"}
     upload_in_sidebar(monkeypatch, buffer.getvalue(), "lucidrains.pt", class_names=b"one\ntwo\n")
     at = ok(page("app.py", checkpoint=None))
-    assert any("2 class names for a model with 3 classes" in e.value for e in at.sidebar.error)
+    assert any("2 class names for a model with 3 classes" in e for e in map(rendered, at.sidebar.error))
 
 
 def test_changing_the_head_count_averages_all_the_new_heads():
@@ -575,3 +583,40 @@ def test_a_kept_layer_beyond_another_checkpoints_depth_falls_back_to_the_first()
     at.session_state["checkpoint"] = "tiny.safetensors"  # 2 layers
     at.run()
     assert ok(at).select_slider(key="layer").value == 0 and len(z(at, "w_average")) == 16
+
+
+# ---- Text from a file, a link or a user never becomes live Markdown
+BEACON = "![b](http://host/beacon.png) [click](http://host/phish) $$x$$ :material/warning: :red[x]"
+
+
+def live_markdown(text: str) -> bool:
+    """Whether Markdown would draw a link, an image, KaTeX, an icon or a colour from the text."""
+    return bool(re.search(r"(?<!\\)\[[^\]]*(?<!\\)\]\(|(?<!\\)\$\$|(?<!\\):material/|(?<!\\):red\[", text))
+
+
+def test_live_markdown_detector_sees_the_beacon():
+    assert live_markdown(BEACON) and not live_markdown(literal(BEACON))
+
+
+def test_a_tensor_name_in_an_upload_error_is_shown_as_text(monkeypatch):
+    state = {BEACON: torch.zeros(2)}
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    upload_in_sidebar(monkeypatch, buffer.getvalue(), "names.pt")
+    at = ok(page("app.py", checkpoint=None))
+    assert at.sidebar.error and not any(live_markdown(e.value) for e in at.sidebar.error)
+
+
+def test_a_link_value_is_shown_as_text_in_the_notice():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update(variant=BEACON)
+    ok(at.run())
+    at.switch_page("pages/1_attention.py").run()
+    toasts = [t.value for t in ok(at).toast]
+    assert toasts and not any(live_markdown(t) for t in toasts)
+
+
+def test_an_uploaded_pictures_name_is_shown_as_text(monkeypatch):
+    at = picture_uploaded(monkeypatch, png(40, 30), BEACON + ".png")
+    captions = [c.value for c in ok(at).caption]
+    assert any("beacon" in c for c in captions) and not any(live_markdown(c) for c in captions)

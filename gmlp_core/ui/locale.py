@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .i18n import CATALOGUE, class_name, number, percent, t
+from .markdown import literal
 
 
 def lang() -> str:
@@ -16,13 +17,14 @@ def tr(key: str, **values) -> str:
 
 
 def explain(err: Exception) -> str:
-    """An error's message in the chosen language: the catalogue's sentence for its code (gmlp_core.errors),
-    else (English, or an error without a code) its own English text."""
+    """An error's message in the chosen language, ready for Markdown: the catalogue's sentence for its code
+    (gmlp_core.errors), else (English, or an error without a code) its own English text; escaped as text, since
+    it carries file names, tensor names and values from a file or a user."""
     code = getattr(err, "code", None)
     if not code or lang() not in CATALOGUE.get(f"err_{code}", {}):
-        return str(err)
+        return literal(str(err))
     values = {k: num(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in err.values.items()}
-    return tr(f"err_{code}", **values)
+    return literal(tr(f"err_{code}", **values))
 
 
 def num(value: float, decimals: int = 0) -> str:
