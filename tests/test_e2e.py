@@ -250,3 +250,18 @@ def test_heatmap_titles_clear_their_column_titles_on_a_phone(app_url, browser_pa
             clashes.append(chart.locator(".gtitle").text_content())
     context.close()
     assert count >= 2 and clashes == []
+
+
+def test_a_class_opening_the_link_together_on_a_fresh_server_sees_no_traceback():
+    """8 first visits at once to a server that has run no page yet (the imports race the first runs)."""
+    paths = ["", "attention", "patches", "spatial-w", "language-models", "attention", "patches", "spatial-w"]
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        pages = [browser.new_page(viewport={"width": 1024, "height": 768}) for _ in paths]
+        for page, path in zip(pages, paths):
+            page.goto(f"{url}/{path}", wait_until="commit")
+        for page in pages:
+            expect(page.locator(".js-plotly-plot, [data-testid='stMetricValue']").first).to_be_visible(
+                timeout=120_000)
+            no_exception(page)
+        browser.close()

@@ -15,3 +15,9 @@
     tables.py       matrices as tables, CSV and .npy
     samples/        the gallery's CIFAR-10 test images
 """
+
+# Imported whole here, before any page or app.py draws anything: Plotly imports pandas lazily, and eight students
+# opening a freshly started server at once raced that import ("partially initialized module 'pandas'"). Every
+# script imports this package first, and Python makes concurrent importers of a package wait until it is done.
+import pandas  # noqa: E402, F401
+import plotly.graph_objects  # noqa: E402, F401
