@@ -261,7 +261,7 @@ def test_a_class_opening_the_link_together_on_a_fresh_server_sees_no_traceback()
         for page, path in zip(pages, paths):
             page.goto(f"{url}/{path}", wait_until="commit")
         for page in pages:
-            expect(page.locator(".js-plotly-plot, [data-testid='stMetricValue']").first).to_be_visible(
+            expect(page.locator(".js-plotly-plot:visible, [data-testid='stMetricValue']:visible").first).to_be_visible(
                 timeout=120_000)
             no_exception(page)
         browser.close()
