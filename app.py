@@ -16,7 +16,8 @@ from gmlp_core.ui.frame import language_selector, within_frame
 from gmlp_core.ui.layout import grid, setup_page
 from gmlp_core.ui.locale import num, pct, tr
 from gmlp_core.ui.plots import history_figure
-from gmlp_core.ui.state import keep_widget_state, mirror_to_url, read_link, share_link
+from gmlp_core.ui.share import share_link
+from gmlp_core.ui.state import keep_widget_state, mirror_to_url, read_link, url_params
 
 # Every session's script runs in a thread of its own already: a second intra-op thread per torch call only
 # makes calls wait for each other (a language-model forward took 430 ms with 2 threads against 10 ms with 1 on
@@ -89,4 +90,4 @@ try:
         navigation.run()
 finally:  # also after a page's st.stop(): the link is the view the learner sees
     mirror_to_url()
-    share_link(link_slot)
+    share_link(link_slot, url_params())

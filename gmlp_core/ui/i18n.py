@@ -54,6 +54,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                               "and settings.",
                         "vi": "Gửi cho cả lớp: liên kết mở đúng trang này với cùng văn bản, ảnh, checkpoint và "
                               "thiết lập."},
+    "share_link_local": {"en": "This laptop has no address on a local network, so the link only opens here.",
+                         "vi": "Máy này chưa kết nối mạng nội bộ, nên liên kết chỉ mở được trên chính máy này."},
+    "share_qr": {"en": "Scan to open this view on a phone (full screen: the button at the picture's corner)",
+                 "vi": "Quét để mở màn hình này trên điện thoại (toàn màn hình: nút ở góc ảnh)"},
     "url_ignored": {"en": "Some settings in the link were ignored: {details}",
                     "vi": "Một số thiết lập trong liên kết bị bỏ qua: {details}"},
     "upload_class_names": {"en": "Class names for the uploaded model (.txt, one a line, {n} lines)",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from typing import Callable
-from urllib.parse import urlencode
 
 import streamlit as st
 
@@ -173,11 +172,6 @@ def mirror_to_url() -> None:
                 st.query_params[declared.param] = text
 
 
-def share_link(slot) -> None:
-    """The link to this exact view, copyable from the sidebar (the address bar holds it too)."""
-    base = (st.context.url or "").split("?", 1)[0]
-    params = {d.param for d in DECLARED.values() if d.param}
-    query = urlencode({param: st.query_params[param] for param in sorted(params) if param in st.query_params})
-    with slot.expander(tr("share_link"), icon=":material/link:"):
-        st.code(f"{base}?{query}" if query else base, language=None, wrap_lines=True)
-        st.caption(tr("share_link_help"))
+def url_params() -> list[str]:
+    """The URL parameters of every kept widget declared so far."""
+    return [d.param for d in DECLARED.values() if d.param]
