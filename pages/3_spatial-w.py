@@ -10,14 +10,14 @@ from gmlp_core.models import head_average, spatial_weights
 from gmlp_core.ui.checkpoints import current_checkpoint
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.layout import grid, setup_page
-from gmlp_core.ui.locale import pct, snapshot_text, structure_columns, tr
+from gmlp_core.ui.locale import pct, structure_columns, tr
 from gmlp_core.ui.markdown import literal
-from gmlp_core.ui.plots import heatmap, kernel_figure, row_on_grid_figure, value_range
+from gmlp_core.ui.plots import heatmap, kernel_figure, value_range
 from gmlp_core.ui.samples import current_image, sample_gallery, sample_label, sample_picker
 from gmlp_core.ui.sections import heads_picker, layer_picker, per_head_and_average
 from gmlp_core.ui.state import kept
 from gmlp_core.ui.tables import grid_structure_frame
-from gmlp_core.ui.views.spatial_w import notes_and_downloads
+from gmlp_core.ui.views.spatial_w import SpatialView, notes_and_downloads, rows_on_picture, snapshots_section
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -67,24 +67,9 @@ structure_views = [(tr("head_n", n=h), layer_w[h]) for h in range(config.heads)]
     [(tr("average_of", heads=", ".join(map(str, chosen))), average)]
 st.dataframe(grid_structure_frame(structure_views, config.grid_size, structure_columns(), pct), width="stretch")
 
-# ---- W during training
-st.subheader(tr("w_training"))
-if info.snapshots is None or len(info.snapshots) < 2:
-    st.info(tr("no_snapshots"))
-else:
-    snapshot_labels = info.snapshot_labels
-    picked = kept(st.select_slider, tr("snapshot"), key="snapshot", default=snapshot_labels[-1],
-                  options=snapshot_labels, format_func=snapshot_text, url="snapshot")
-    at_init = head_average(info.snapshots[0, layer], chosen)
-    at_pick = head_average(info.snapshots[snapshot_labels.index(picked), layer], chosen)
-    left, right = st.columns(2)
-    with left:
-        st.plotly_chart(heatmap(at_init, labels, labels, title=tr("w_at_init"), value_name="W", signed=True,
-                                zrange=average_range, **names), width="stretch", key="w_init")
-    with right:
-        st.plotly_chart(heatmap(at_pick, labels, labels, title=tr("w_at", label=snapshot_text(picked)), value_name="W", signed=True,
-                                zrange=average_range, **names), width="stretch", key="w_snapshot")
-    st.caption(tr("w_training_explain"))
+# ---- W during training (a fragment: the slider redraws its two maps only)
+view = SpatialView(info, layer, chosen, labels, average_range)
+snapshots_section(view)
 
 # ---- the image both views read
 st.subheader(tr("w_on_image"))
@@ -103,20 +88,7 @@ small, x = prepare(image, info)
 pixels = np.asarray(small)
 st.caption(tr("image_caption", name=literal(image_name)))
 
-patch_offset = int(config.cls_token)
-query = kept(st.selectbox, tr("query_patch"), key="query", default=patch_offset + config.num_patches // 2,
-             options=range(config.seq_len), format_func=lambda m: labels[m], url="token")
-query_name = labels[query]
-grid_range = value_range(layer_w[:, query, patch_offset:], signed=True) if shared else None
-views = [(tr("head_n", n=h), layer_w[h, query, patch_offset:]) for h in range(config.heads)]
-views.append((tr("average_short"), average[query, patch_offset:]))
-for (title, row), col in grid(views, min(len(views), 3)):
-    with col:
-        st.plotly_chart(row_on_grid_figure(pixels, row, config.patch_size, query - patch_offset, title=title,
-                                           zrange=grid_range, height=240, hover_text=tr("reads_from_patch", query=tr("token_n", name=query_name))),
-                        width="stretch", key=f"row_{title}")
-st.caption(tr("row_explain", name=query_name) + (" " + tr("row_cls", value=f"{float(average[query, 0]):.3g}")
-                                                  if config.cls_token else ""))
+rows_on_picture(view, layer_w, average, pixels, shared)  # a fragment: the query patch redraws these maps only
 
 # ---- attention beside W on the same token axis
 st.subheader(tr("attention_vs_w"))
