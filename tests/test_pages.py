@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from gmlp_core.formats.checkpoints import load_checkpoint, read_metadata
 from gmlp_core.analysis.language import generate
 from gmlp_core.ui.markdown import literal
+from gmlp_core.ui.state import URL_AT_START
 from gmlp_core.ui.samples import sample_paths
 from tests.helpers import ROOT
 from tests.helpers import Hostile
@@ -620,3 +621,25 @@ def test_an_uploaded_pictures_name_is_shown_as_text(monkeypatch):
     at = picture_uploaded(monkeypatch, png(40, 30), BEACON + ".png")
     captions = [c.value for c in ok(at).caption]
     assert any("beacon" in c for c in captions) and not any(live_markdown(c) for c in captions)
+
+
+# ---- Two sets of language models: Shakespeare (English) and Tiếng Việt
+def test_each_interface_language_opens_on_its_own_models_and_the_choice_travels_in_the_link():
+    english = ok(page(LM_PAGE, checkpoint=None))
+    assert english.segmented_control(key="lm_set").value == "tinyshakespeare/input.txt"
+    vietnamese = ok(page(LM_PAGE, checkpoint=None, lang="vi"))
+    assert vietnamese.segmented_control(key="lm_set").value == "vi-help/input.txt"
+    assert vietnamese.text_area(key="lm_text").value.startswith("Chọn")
+    assert vietnamese.query_params["models"] == "vi-help/input.txt"
+    linked = AppTest.from_file(str(ROOT / LM_PAGE), default_timeout=TIMEOUT)
+    linked.session_state[URL_AT_START] = {"models": "vi-help/input.txt"}
+    assert ok(linked.run()).segmented_control(key="lm_set").value == "vi-help/input.txt"
+
+
+def test_vietnamese_text_has_no_unknown_character_for_the_vietnamese_models():
+    at = ok(page(LM_PAGE, checkpoint=None, lang="vi"))
+    at.text_area(key="lm_text").input("Hôm nay lớp mình học về cơ chế attention, ỵ ỹ ữ Đ").run()
+    assert not ok(at).warning and len(at.metric) == 3
+    for view in ("attention", "gmlp", "amlp", "training", "generate"):
+        at.segmented_control(key="lm_view").set_value(view).run()
+        assert not ok(at).warning and (charts(at) or at.code)

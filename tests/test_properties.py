@@ -1,11 +1,13 @@
 """Property tests: whatever a user types or uploads, only the library's documented errors escape."""
 
+import io
 import unicodedata
 
 import pytest
 import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from gmlp_core.formats.chars import UNKNOWN_MARK, CharTokenizer
 from gmlp_core.formats.images import ImageError, load_image
@@ -82,3 +84,38 @@ def test_mutated_image_bytes_give_an_image_or_an_image_error(mutations, cut):
 def test_format_headers_with_junk_give_an_image_error(header, tail):
     with pytest.raises(ImageError):
         load_image(header + tail)
+
+
+def _other_format(kind: str) -> bytes:
+    """The sample re-encoded in a format the app does not read (any of Pillow's other writers)."""
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(SAMPLE_BYTES)).convert("RGB").save(buffer, kind)
+    return buffer.getvalue()
+
+
+OTHER_FORMATS = {kind: _other_format(kind) for kind in ("TIFF", "ICO", "TGA", "PCX", "SGI", "PPM")}
+
+
+@pytest.mark.parametrize("kind", list(OTHER_FORMATS))
+def test_a_format_the_app_does_not_name_is_refused_with_the_list(kind):
+    with pytest.raises(ImageError, match="PNG, JPEG, WebP, BMP or GIF"):
+        load_image(OTHER_FORMATS[kind])
+
+
+@pytest.mark.parametrize("header", [b"\x00\x00\x00\x1cftypavif", b"DDS |\x00\x00\x00", b"II*\x00", b"MM\x00*"])
+@PROPERTY
+@given(tail=st.binary(max_size=256))
+def test_avif_dds_and_tiff_bytes_give_an_image_error(header, tail):
+    with pytest.raises(ImageError):
+        load_image(header + tail)
+
+
+@PROPERTY
+@given(st.sampled_from(list(OTHER_FORMATS)), st.lists(st.tuples(st.integers(0, 200), st.integers(0, 255)),
+                                                       max_size=8))
+def test_mutated_files_of_other_formats_give_an_image_error(kind, mutations):
+    data = bytearray(OTHER_FORMATS[kind])
+    for position, value in mutations:
+        data[position % len(data)] = value
+    with pytest.raises(ImageError):
+        load_image(bytes(data))

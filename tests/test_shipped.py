@@ -1,6 +1,9 @@
 """The checkpoints committed in checkpoints/: what the app opens by default."""
 
+import unicodedata
+
 import pytest
+import torch
 
 from gmlp_core.formats.checkpoints import list_checkpoints, load_checkpoint, read_arch
 from gmlp_core.data import CIFAR10_CLASSES, consecutive_windows, load_corpus
@@ -64,22 +67,44 @@ def test_every_committed_vision_checkpoint_loads_and_classifies(path):
     assert len(prediction.top) == 5 and abs(float(prediction.probabilities.sum()) - 1) < 1e-5
 
 
-# ---- the three language models
-TEXT = DATASETS / "tinyshakespeare" / "input.txt"
+# ---- the language models: three on Shakespeare, three on Vietnamese prose, at one preset
+SETS = {  # file prefix -> (corpus, characters known, validation target in nats/char)
+    "lm": (DATASETS / "tinyshakespeare" / "input.txt", 65, 1.60),
+    "lm-vi": (DATASETS / "vi-help" / "input.txt", None, 1.10),
+}
+SHIPPED = [(prefix, arch) for prefix in SETS for arch in ("attention", "gmlp", "amlp")]
+EVERY_TONE = ("a à á ả ã ạ ă ằ ắ ẳ ẵ ặ â ầ ấ ẩ ẫ ậ e è é ẻ ẽ ẹ ê ề ế ể ễ ệ i ì í ỉ ĩ ị o ò ó ỏ õ ọ ô ồ ố ổ ỗ ộ "
+              "ơ ờ ớ ở ỡ ợ u ù ú ủ ũ ụ ư ừ ứ ử ữ ự y ỳ ý ỷ ỹ ỵ đ Đ")
 
 
-@pytest.mark.parametrize("arch", ["attention", "gmlp", "amlp"])
-def test_shipped_language_model_reproduces_its_recorded_val_loss(arch):
-    model, info = load_checkpoint(CHECKPOINTS / f"lm-{arch}.safetensors")
-    assert info.arch == f"{arch}-lm" and len(info.tokenizer.vocab) == 65
+@pytest.mark.parametrize("prefix, arch", SHIPPED)
+def test_shipped_language_model_reproduces_its_recorded_val_loss(prefix, arch):
+    corpus_path, known, target = SETS[prefix]
+    model, info = load_checkpoint(CHECKPOINTS / f"{prefix}-{arch}.safetensors")
+    assert info.arch == f"{arch}-lm" and info.meta["dataset"].endswith(f"{corpus_path.parent.name}/input.txt")
+    assert known is None or len(info.tokenizer.vocab) == known
     assert count_parameters(model) <= 2_000_000 and info.config.block_size >= 64
-    assert info.meta["val_loss"] <= 1.60 and info.meta["wall_time_s"] <= 25 * 60
-    corpus = load_corpus(TEXT, info.tokenizer)
+    assert info.meta["val_loss"] <= target and info.meta["wall_time_s"] <= 25 * 60
+    corpus = load_corpus(corpus_path, info.tokenizer)
     windows = consecutive_windows(corpus.val, info.config.block_size, info.meta["val_slice_chars"])
     assert loss_on(model, *windows) == pytest.approx(info.meta["val_slice_loss"], abs=1e-4)
 
 
-def test_shipped_language_models_are_the_same_size_within_ten_percent():
-    sizes = [count_parameters(load_checkpoint(CHECKPOINTS / f"lm-{a}.safetensors")[0]) for a in ("attention", "gmlp",
-                                                                                               "amlp")]
+@pytest.mark.parametrize("prefix", SETS)
+def test_shipped_language_models_are_the_same_size_within_ten_percent(prefix):
+    sizes = [count_parameters(load_checkpoint(CHECKPOINTS / f"{prefix}-{a}.safetensors")[0])
+             for a in ("attention", "gmlp", "amlp")]
     assert max(sizes) / min(sizes) <= 1.10
+
+
+@pytest.mark.parametrize("arch", ["attention", "gmlp", "amlp"])
+def test_vietnamese_models_know_every_tone_and_read_decomposed_text_as_composed(arch):
+    model, info = load_checkpoint(CHECKPOINTS / f"lm-vi-{arch}.safetensors")
+    assert info.tokenizer.unknown_positions(EVERY_TONE) == []
+    composed = "Hôm nay lớp mình học về cơ chế attention"
+    decomposed = unicodedata.normalize("NFD", composed)
+    assert decomposed != composed
+    ids = info.tokenizer.encode(decomposed)
+    assert torch.equal(ids, info.tokenizer.encode(composed)) and info.tokenizer.unknown_positions(decomposed) == []
+    with torch.inference_mode():
+        assert torch.equal(model(ids[None]), model(info.tokenizer.encode(composed)[None]))

@@ -17,6 +17,7 @@ MAX_PIXELS = 40_000_000  # above this an image is refused as a likely decompress
 MAX_BYTES = 25 * 1024 * 1024
 ACCEPTED = "PNG, JPEG, WebP, BMP or GIF"
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "gif")
+FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "GIF")  # Pillow's names: the only decoders a file is given to
 
 
 class ImageError(ExplainedError):
@@ -48,14 +49,14 @@ def _open(source) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            return Image.open(io.BytesIO(source))
+            return Image.open(io.BytesIO(source), formats=FORMATS)  # detected by content, not by file name
     except UnidentifiedImageError:
-        raise ImageError(f"the file is not an image Pillow can read; upload a {ACCEPTED} image", "image_unreadable",
+        raise ImageError(f"the file is not an image the app reads ({ACCEPTED}); upload one of those", "image_unreadable",
                          accepted=ACCEPTED) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"the image has too many pixels (limit {MAX_PIXELS:,}); it may be a decompression bomb",
                          "image_too_many_pixels", limit=MAX_PIXELS) from None
-    except (OSError, ValueError, SyntaxError, EOFError) as err:  # Pillow's own words for a broken header
+    except Exception as err:  # a decoder's own words for a broken header, whatever their type
         raise corrupt_image(err) from None
 
 
@@ -90,7 +91,7 @@ def load_image(source) -> Image.Image:
         img.load()
         img = ImageOps.exif_transpose(img)
         return _to_rgb(img)
-    except (OSError, SyntaxError, ValueError, EOFError) as err:
+    except Exception as err:  # crafted data reaches decoder paths that raise anything (RuntimeError, ...)
         raise corrupt_image(err) from None
 
 
