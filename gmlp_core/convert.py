@@ -13,6 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .arguments import existing_file, finite_float, positive_float, writable_safetensors
 from .formats.checkpoints import CheckpointError, load_checkpoint, read_class_names, save_checkpoint
 
 
@@ -30,15 +31,17 @@ def convert(source, target, class_names_file=None, mean=None, std=None) -> Path:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gmlp_core.convert", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("source", help="a .safetensors, .pt or .pth file (native, blog, lucidrains or timm layout)")
-    parser.add_argument("target", help="the native checkpoint to write (.safetensors)")
-    parser.add_argument("--class-names", help="a text file with one class name a line, in label order")
-    parser.add_argument("--mean", type=float, nargs=3, help="per-channel mean the model was trained with")
-    parser.add_argument("--std", type=float, nargs=3, help="per-channel std the model was trained with")
+    parser.add_argument("source", type=existing_file,
+                        help="a .safetensors, .pt or .pth file (native, blog, lucidrains or timm layout)")
+    parser.add_argument("target", type=writable_safetensors, help="the native checkpoint to write (.safetensors)")
+    parser.add_argument("--class-names", type=existing_file,
+                        help="a text file with one class name a line, in label order")
+    parser.add_argument("--mean", type=finite_float, nargs=3, help="per-channel mean the model was trained with")
+    parser.add_argument("--std", type=positive_float, nargs=3, help="per-channel std the model was trained with")
     args = parser.parse_args(argv)
     try:
         path = convert(args.source, args.target, args.class_names, args.mean, args.std)
-    except CheckpointError as err:
+    except (CheckpointError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     print(f"wrote {path}")

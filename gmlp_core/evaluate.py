@@ -7,9 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from .arguments import existing_file, positive_int
 from .analysis.accuracy import (EvalResult, evaluate, predict_logits, topk_accuracy, topk_correct,  # noqa: F401
                                 topk_from_record, topk_record)
 from .data import DataError, load_image_folder
+from .models import ARCHS
 from .formats.checkpoints import CheckpointError, load_checkpoint, save_checkpoint
 
 
@@ -21,9 +23,9 @@ def format_result(result: EvalResult) -> str:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gmlp_core.evaluate", description=__doc__)
-    parser.add_argument("--checkpoint", required=True, help="any file load_checkpoint accepts")
+    parser.add_argument("--checkpoint", required=True, type=existing_file, help="any file load_checkpoint accepts")
     parser.add_argument("--data-dir", required=True, help="one ImageFolder split: DIR/<class>/*.jpg")
-    parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--batch-size", type=positive_int, default=500)
     parser.add_argument("--tta-flip", action="store_true", help="average logits with the mirrored image")
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
     parser.add_argument("--record", action="store_true",
@@ -33,6 +35,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         model, info = load_checkpoint(args.checkpoint)
+        if ARCHS[info.arch].task != "image":
+            raise CheckpointError(f"{args.checkpoint}: a {info.arch} model; evaluate measures image classifiers "
+                                  "(for a language model: python -m gmlp_core.language)")
         if args.record:
             recordable(info)
         # recorded names fix the label order; a file without them takes the folders' sorted names

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .arguments import finite_float, non_negative_int, positive_float, positive_int, writable_safetensors
 from .data import TRIVIAL_AUGMENT_GROUP, DataError
 from .models import PRESETS
 from .training.setup import add_run_arguments
@@ -26,27 +27,27 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--dataset", default="imagefolder", choices=sorted(DATASET_NAMES),
                         help="torchvision-cifar10 downloads the lossless original into --data-dir")
     parser.add_argument("--dataset-version", default="cifar10 ImageFolder (JPEG q75, test = every other file)")
-    parser.add_argument("--out", required=True, help="checkpoint to write (.safetensors)")
-    parser.add_argument("--epochs", type=int, default=defaults.epochs)
-    parser.add_argument("--batch-size", type=int, default=defaults.batch_size)
-    parser.add_argument("--lr", type=float, default=defaults.lr)
-    parser.add_argument("--weight-decay", type=float, default=defaults.weight_decay)
-    parser.add_argument("--warmup-epochs", type=float, default=defaults.warmup_epochs)
-    parser.add_argument("--label-smoothing", type=float, default=defaults.label_smoothing)
-    parser.add_argument("--mixup", type=float, default=defaults.mixup, help="MixUp alpha (0 = off)")
-    parser.add_argument("--cutmix", type=float, default=defaults.cutmix, help="CutMix alpha (0 = off)")
-    parser.add_argument("--mix-prob", type=float, default=defaults.mix_prob,
+    parser.add_argument("--out", required=True, type=writable_safetensors, help="checkpoint to write (.safetensors)")
+    parser.add_argument("--epochs", type=positive_int, default=defaults.epochs)
+    parser.add_argument("--batch-size", type=positive_int, default=defaults.batch_size)
+    parser.add_argument("--lr", type=positive_float, default=defaults.lr)
+    parser.add_argument("--weight-decay", type=finite_float, default=defaults.weight_decay)
+    parser.add_argument("--warmup-epochs", type=finite_float, default=defaults.warmup_epochs)
+    parser.add_argument("--label-smoothing", type=finite_float, default=defaults.label_smoothing)
+    parser.add_argument("--mixup", type=finite_float, default=defaults.mixup, help="MixUp alpha (0 = off)")
+    parser.add_argument("--cutmix", type=finite_float, default=defaults.cutmix, help="CutMix alpha (0 = off)")
+    parser.add_argument("--mix-prob", type=finite_float, default=defaults.mix_prob,
                         help="share of batches mixed (MixUp or CutMix, chosen at random when both are on)")
     parser.add_argument("--trivial-augment", action="store_true",
                         help="torchvision's TrivialAugmentWide before crop and flip "
                              f"(one op per group of {TRIVIAL_AUGMENT_GROUP} images)")
-    parser.add_argument("--ema", type=float, default=defaults.ema,
+    parser.add_argument("--ema", type=finite_float, default=defaults.ema,
                         help="keep an exponential moving average of the weights with this decay (e.g. 0.999) "
                              "and evaluate, snapshot and save it; 0 = off")
-    parser.add_argument("--val-size", type=int, default=defaults.val_size)
-    parser.add_argument("--limit-per-class", type=int, default=None, help="use only N train images per class")
+    parser.add_argument("--val-size", type=non_negative_int, default=defaults.val_size)
+    parser.add_argument("--limit-per-class", type=positive_int, default=None, help="use only N train images per class")
     parser.add_argument("--skip-test", action="store_true", help="do not evaluate ROOT/test at the end")
-    parser.add_argument("--stop-after-epoch", type=int, default=None,
+    parser.add_argument("--stop-after-epoch", type=positive_int, default=None,
                         help="stop after this epoch, leaving a state to --resume from (split a long run)")
     add_run_arguments(parser, defaults.seed)
     return parser

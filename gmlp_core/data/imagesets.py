@@ -40,11 +40,15 @@ class ImageSet:
 
 
 def _decode(path: Path, size: int) -> np.ndarray:
-    with Image.open(path) as img:
-        img = img.convert("RGB")
-        if img.size != (size, size):
-            img = img.resize((size, size), Image.Resampling.BICUBIC)
-        return np.asarray(img, dtype=np.uint8)
+    try:
+        with Image.open(path) as img:
+            img = img.convert("RGB")
+            if img.size != (size, size):
+                img = img.resize((size, size), Image.Resampling.BICUBIC)
+            return np.asarray(img, dtype=np.uint8)
+    except Exception as err:  # whatever the decoder says of a damaged file: name the file, before any training
+        detail = str(err)[:200]
+        raise DataError(f"{path}: not a readable image ({detail}); remove or replace it") from None
 
 
 def load_image_folder(split_dir, class_names=None, image_size: int = 32, limit_per_class: int | None = None) -> ImageSet:

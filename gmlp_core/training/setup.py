@@ -12,6 +12,7 @@ import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
+from ..arguments import existing_file
 from .settings import DEVICES, PRECISIONS
 
 
@@ -22,7 +23,7 @@ def add_run_arguments(parser, seed: int) -> None:
                              "(this project's AMD EPYC) is 1.4-2x faster")
     parser.add_argument("--device", default="auto", choices=DEVICES)
     parser.add_argument("--seed", type=int, default=seed)
-    parser.add_argument("--resume", default=None, help="a PATH.state.pt written by an earlier run")
+    parser.add_argument("--resume", default=None, type=existing_file, help="a PATH.state.pt written by an earlier run")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 

@@ -83,10 +83,12 @@ def test_a_time_budget_anneals_to_zero_at_its_end_and_records_the_steps(corpus_p
     assert meta["snapshot_labels"][0] == "init" and meta["snapshot_labels"][-1] == f"step {history[-1]['step']}"
 
 
-def test_bad_arguments_are_reported(corpus_path, tmp_path, capsys):
-    assert train_lm_main(["--arch", "gmlp", "--data", str(tmp_path / "none.txt"), "--out",
-                          str(tmp_path / "x.safetensors"), "--steps", "2"]) == 2
-    assert "does not exist" in capsys.readouterr().err
+def test_a_corpus_too_short_to_train_on_is_reported_before_training(tmp_path, capsys):
+    short = tmp_path / "short.txt"
+    short.write_text("to be or not to be", encoding="utf-8")
+    assert train_lm_main(["--arch", "gmlp", "--data", str(short), "--out", str(tmp_path / "x.safetensors"),
+                          "--steps", "2"]) == 2
+    assert "it needs at least 100" in capsys.readouterr().err and not (tmp_path / "x.safetensors").exists()
 
 
 def test_two_process_gloo_ddp_run(corpus_path, tmp_path):
