@@ -57,7 +57,7 @@ def test_vision_settings_refuse_what_no_run_could_use(bad, message):
         VisionSettings(**bad)
 
 
-def test_a_registered_text_family_is_a_train_lm_choice_with_no_other_edit():
+def test_a_registered_text_family_is_a_train_lm_choice_with_no_other_edit(tmp_path):
     @register("toy-lm", config_class=LMConfig, task="text", short="toy", description="a throwaway family",
               titles={"en": "Toy", "vi": "Đồ chơi"})
     class ToyLM(nn.Module):
@@ -71,8 +71,10 @@ def test_a_registered_text_family_is_a_train_lm_choice_with_no_other_edit():
 
     try:
         assert "toy-lm" in archs_for("text")
-        args = build_parser().parse_args(["--arch", "toy", "--data", "x.txt", "--out", "x.safetensors",
-                                          "--steps", "1"])
+        text = tmp_path / "x.txt"
+        text.write_text(TEXT, encoding="utf-8")
+        args = build_parser().parse_args(["--arch", "toy", "--data", str(text), "--out",
+                                          str(tmp_path / "x.safetensors"), "--steps", "1"])
         assert args.arch == "toy"
         settings = LMSettings(arch="toy-lm", preset="gmlp-lm-tiny", steps=3, batch_size=4, eval_every=3,
                               eval_windows=2, final_eval_windows=2, quiet=True, device="cpu")
