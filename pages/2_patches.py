@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from gmlp_core.formats.images import UPLOAD_TYPES, ImageError, kept_share, load_image, preview
+from gmlp_core.formats.images import UPLOAD_TYPES, ImageError, kept_share, preview
 from gmlp_core.analysis.inference import predict
 from gmlp_core.ui.checkpoints import current_checkpoint
 from gmlp_core.ui.frame import require_frame
@@ -11,7 +11,7 @@ from gmlp_core.ui.layout import setup_page
 from gmlp_core.ui.locale import cls, explain, pct, tr
 from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
-from gmlp_core.ui.samples import sample_gallery, sample_label, sample_picker
+from gmlp_core.ui.samples import decoded, sample_gallery, sample_label, sample_picker
 from gmlp_core.ui.state import kept
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
@@ -23,29 +23,30 @@ config = info.config
 
 source = kept(st.radio, tr("image_source"), key="image_source", default="sample", options=["sample", "upload", "camera"],
               horizontal=True, format_func=lambda s: tr(f"source_{s}"), url="source")
-data, name = None, None
+picture = None  # (key, bytes, name): the key names this file (a sample's path, an upload's id) for the decode cache
 if source == "sample":
     picked = sample_picker("sample", url="sample")
     sample_gallery("sample", picked)
-    data, name = picked.read_bytes(), sample_label(picked)
+    picture = str(picked), picked.read_bytes(), sample_label(picked)
 elif source == "upload":
     upload = st.file_uploader(tr("upload"), type=list(UPLOAD_TYPES), key="upload")
     if upload is not None:
-        data, name = upload.getvalue(), upload.name
+        picture = f"upload:{upload.file_id}", upload.getvalue(), upload.name
 else:
     shot = st.camera_input(tr("camera"), key="camera")
     if shot is not None:
-        data, name = shot.getvalue(), tr("camera_photo")
+        picture = f"camera:{shot.file_id}", shot.getvalue(), tr("camera_photo")
 
-if data is None:
+if picture is None:
     st.info(tr("waiting_for_image"))
     st.stop()
 try:
-    image = load_image(data)
+    image = decoded(*picture[:2])
 except ImageError as err:
     st.error(tr("image_error", error=explain(err)))
     st.stop()
-st.session_state["image_bytes"], st.session_state["image_name"] = data, name
+st.session_state["picture"] = picture
+name = picture[2]
 
 prediction = predict(model, info, image)
 pixels = np.asarray(prediction.model_input)

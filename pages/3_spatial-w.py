@@ -5,7 +5,6 @@ import streamlit as st
 
 from gmlp_core.analysis.inference import prepare, token_attention, token_labels
 from gmlp_core.analysis.spatial import offset_kernel
-from gmlp_core.formats.images import load_image
 from gmlp_core.models import head_average, spatial_weights
 from gmlp_core.ui.checkpoints import current_checkpoint
 from gmlp_core.ui.frame import require_frame
@@ -13,7 +12,7 @@ from gmlp_core.ui.layout import grid, setup_page
 from gmlp_core.ui.locale import pct, structure_columns, tr
 from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.plots import heatmap, kernel_figure, value_range
-from gmlp_core.ui.samples import current_image, sample_gallery, sample_label, sample_picker
+from gmlp_core.ui.samples import current_image, decoded, sample_gallery, sample_label, sample_picker
 from gmlp_core.ui.sections import heads_picker, layer_picker, per_head_and_average
 from gmlp_core.ui.state import kept
 from gmlp_core.ui.tables import grid_structure_frame
@@ -78,7 +77,7 @@ use = kept(st.radio, tr("image_for_w"), key="w_image_source", default="current",
 if use == "sample":
     picked_sample = sample_picker("w_sample", url="w_sample")
     sample_gallery("w_sample", picked_sample)
-    image, image_name = load_image(picked_sample), sample_label(picked_sample)
+    image, image_name = decoded(str(picked_sample), picked_sample.read_bytes()), sample_label(picked_sample)
 else:
     chosen_image = current_image()
     if chosen_image is None:

@@ -211,7 +211,7 @@ def test_a_click_in_the_gallery_picks_that_sample(monkeypatch):
 
 def picture_uploaded(monkeypatch, data: bytes, name: str) -> AppTest:
     """The Patches page after uploading `data` as the picture."""
-    fake = SimpleNamespace(getvalue=lambda: data, name=name)
+    fake = SimpleNamespace(getvalue=lambda: data, name=name, file_id=f"{name}-{len(data)}")
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
     at = ok(page("pages/2_patches.py"))
     return at.radio(key="image_source").set_value("upload").run()
@@ -232,7 +232,7 @@ def test_bad_upload_shows_an_error_and_the_page_stays_usable(monkeypatch):
 
 
 def test_a_bad_upload_is_explained_in_vietnamese(monkeypatch):
-    fake = SimpleNamespace(getvalue=lambda: b"definitely not a picture", name="notes.png")
+    fake = SimpleNamespace(getvalue=lambda: b"definitely not a picture", name="notes.png", file_id="notes")
     monkeypatch.setattr(st, "file_uploader", lambda *args, **kwargs: fake)
     at = ok(page("pages/2_patches.py", lang="vi", image_source="upload"))
     errors = [rendered(e) for e in at.error]
@@ -627,8 +627,9 @@ def test_an_uploaded_pictures_name_is_shown_as_text(monkeypatch):
 def test_each_interface_language_opens_on_its_own_models_and_the_choice_travels_in_the_link():
     english = ok(page(LM_PAGE, checkpoint=None))
     assert english.segmented_control(key="lm_set").value == "tinyshakespeare/input.txt"
-    vietnamese = ok(page(LM_PAGE, checkpoint=None, lang="vi"))
-    assert vietnamese.segmented_control(key="lm_set").value == "vi-help/input.txt"
+    vietnamese = ok(page("app.py", checkpoint=None, lang="vi"))
+    vietnamese.switch_page(LM_PAGE).run()
+    assert ok(vietnamese).segmented_control(key="lm_set").value == "vi-help/input.txt"
     assert vietnamese.text_area(key="lm_text").value.startswith("Chọn")
     assert vietnamese.query_params["models"] == "vi-help/input.txt"
     linked = AppTest.from_file(str(ROOT / LM_PAGE), default_timeout=TIMEOUT)
@@ -643,3 +644,16 @@ def test_vietnamese_text_has_no_unknown_character_for_the_vietnamese_models():
     for view in ("attention", "gmlp", "amlp", "training", "generate"):
         at.segmented_control(key="lm_view").set_value(view).run()
         assert not ok(at).warning and (charts(at) or at.code)
+
+
+def test_an_uploaded_picture_is_decoded_once_however_many_reruns(monkeypatch):
+    from gmlp_core.formats import images
+    calls = []
+    real = images.load_image
+    monkeypatch.setattr("gmlp_core.ui.samples.load_image", lambda data: calls.append(1) or real(data))
+    st.cache_resource.clear()
+    at = picture_uploaded(monkeypatch, png(64, 48), "photo.png")
+    decoded_before = len(calls)
+    for _ in range(3):
+        at.run()
+    assert "top5" in charts(ok(at)) and len(calls) == decoded_before

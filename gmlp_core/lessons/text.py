@@ -107,6 +107,9 @@ def embeddings_from_table(rows) -> torch.Tensor:
     rows = [list(r) for r in rows]
     if not rows or not rows[0]:
         raise TableError("the embedding table is empty; give one row of numbers per token", "table_empty")
+    if len(rows) > MAX_TOKENS:  # every map is rows x rows: a pasted thousand rows would stall the class's server
+        raise TableError(f"the embedding table has {len(rows):,} rows; the lesson takes up to {MAX_TOKENS} tokens",
+                         "table_too_many_rows", rows=len(rows), limit=MAX_TOKENS)
     width = len(rows[0])
     for i, row in enumerate(rows):
         if len(row) != width:

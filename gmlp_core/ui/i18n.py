@@ -440,6 +440,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "err_table_ragged": {"vi": "hàng {row} của bảng embedding có {given} số; mỗi hàng cần {width} số"},
     "err_table_not_number": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} không phải là số"},
     "err_table_not_finite": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} không phải là số hữu hạn"},
+    "err_table_too_many_rows": {"vi": "bảng embedding có {rows} hàng; bài học nhận tối đa {limit} token"},
     "err_table_too_large": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} quá lớn; hãy dùng số trong "
                                   "khoảng -{limit} đến {limit}"},
 }

@@ -66,15 +66,21 @@ def sample_gallery(select_key: str, current: Path, per_row: int = 5) -> None:
         st.caption(tr("gallery_help"))
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def decoded(key: str, _data: bytes):
+    """The picture in _data, decoded once per file (key: a sample's path, an upload's or a photo's id) and shared:
+    a 40-megapixel upload is not decoded again on every rerun. Streamlit hashes the key, not the bytes."""
+    return load_image(_data)
+
+
 def current_image():
     """(PIL image, name) chosen on the Patches page, or the first sample; None with an error shown."""
-    data = st.session_state.get("image_bytes")
-    name = st.session_state.get("image_name")
-    if data is None:
+    picture = st.session_state.get("picture")
+    if picture is None:
         first = sample_paths()[0]
-        data, name = first.read_bytes(), sample_label(first)
+        picture = str(first), first.read_bytes(), sample_label(first)
     try:
-        return load_image(data), name
+        return decoded(*picture[:2]), picture[2]
     except ImageError as err:
         st.error(tr("image_error", error=explain(err)))
         return None

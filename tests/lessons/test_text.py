@@ -3,7 +3,8 @@ import unicodedata
 import pytest
 import torch
 
-from gmlp_core.lessons.text import EXAMPLE_EMBEDDINGS, EXAMPLE_TOKENS, embed, embeddings_from_table, table_rows, tokenize
+from gmlp_core.lessons.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_TOKENS, MAX_TOKENS, TableError, embed,
+                                    embeddings_from_table, table_rows, tokenize)
 
 
 def test_words_and_punctuation_are_separate_tokens():
@@ -71,3 +72,9 @@ def test_a_half_typed_table_row_is_left_out_and_named_not_an_error():
     tokens, numbers, incomplete = table_rows(table)
     assert tokens == ["a", "t3"] and numbers == [[1.0, 2.0], [0.5, 0.5]] and incomplete == [2]
     assert embeddings_from_table(numbers).shape == (2, 2)
+
+
+def test_a_table_longer_than_a_lesson_is_refused_with_the_limit():
+    with pytest.raises(TableError, match=f"1,000 rows; the lesson takes up to {MAX_TOKENS} tokens"):
+        embeddings_from_table([[0.1, 0.2, 0.3]] * 1000)
+    assert embeddings_from_table([[0.1, 0.2, 0.3]] * MAX_TOKENS).shape == (MAX_TOKENS, 3)
