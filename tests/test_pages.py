@@ -384,7 +384,7 @@ def test_training_view_draws_three_loss_curves_and_the_w_snapshots():
 # ---- Checkpoint uploads in the sidebar (drawn by app.py)
 def upload_in_sidebar(monkeypatch, data: bytes, name: str, class_names: bytes | None = None) -> None:
     """The sidebar's uploaders hold these files: a checkpoint, and optionally its class names."""
-    files = {"checkpoint_upload": (data, name), "class_names_upload": (class_names, "names.txt")}
+    files = {"checkpoint_upload_0": (data, name), "class_names_upload": (class_names, "names.txt")}
 
     def uploader(*args, key=None, **kwargs):
         content, file_name = files.get(key, (None, None))
@@ -657,3 +657,12 @@ def test_an_uploaded_picture_is_decoded_once_however_many_reruns(monkeypatch):
     for _ in range(3):
         at.run()
     assert "top5" in charts(ok(at)) and len(calls) == decoded_before
+
+
+def test_an_uploaded_checkpoint_is_kept_and_the_uploader_lets_go_of_its_bytes(monkeypatch):
+    upload_in_sidebar(monkeypatch, (ROOT / "checkpoints" / "tiny.safetensors").read_bytes(), "mine.safetensors")
+    at = ok(page("app.py", checkpoint=None))
+    assert at.session_state["checkpoint"] == "uploaded" and at.session_state["_upload_round"] == 1
+    assert "upload_error" in at.session_state and at.session_state["upload_error"] is None
+    at.switch_page("pages/3_spatial-w.py").run()
+    assert ok(at).session_state["uploaded_checkpoint"][1].path == "mine.safetensors" and "w_average" in charts(at)

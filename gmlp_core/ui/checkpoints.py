@@ -64,16 +64,21 @@ UPLOADED = "uploaded"  # the selector's entry for this session's uploaded checkp
 
 
 def checkpoint_uploader() -> None:
-    """A checkpoint uploaded in the sidebar, loaded with the same safe loader, kept for this session only."""
+    """A checkpoint uploaded in the sidebar, loaded with the same safe loader, kept for this session only.
+
+    Once read, the uploader is replaced by a fresh one (a new key), so Streamlit lets go of the file's bytes: a
+    session holds the loaded model (or, after a refusal, only the short error), not the upload as well."""
+    round_ = st.session_state.get("_upload_round", 0)
     upload = st.sidebar.file_uploader(tr("upload_checkpoint", mb=MAX_UPLOAD_BYTES // 2 ** 20),
-                                      type=[s.lstrip(".") for s in CHECKPOINT_SUFFIXES], key="checkpoint_upload",
+                                      type=[s.lstrip(".") for s in CHECKPOINT_SUFFIXES],
+                                      key=f"checkpoint_upload_{round_}",
                                       help=tr("upload_checkpoint_help", mb=MAX_UPLOAD_BYTES // 2 ** 20))
-    if upload is None:
-        return
-    if st.session_state.get("uploaded_id") != upload.file_id:  # a new file: load it once
-        st.session_state["uploaded_id"] = upload.file_id
+    if upload is not None:
         st.session_state["upload_error"] = _load_upload(upload)
-    if st.session_state["upload_error"]:
+        st.session_state["_upload_round"] = round_ + 1
+        del upload
+        st.rerun()
+    if st.session_state.get("upload_error"):
         st.sidebar.error(tr("checkpoint_error", error=explain(st.session_state["upload_error"])))
 
 
