@@ -44,6 +44,7 @@ def shareable_url(url: str, lan: str | None) -> str:
     return urlunsplit((parts.scheme or "http", netloc, parts.path, "", ""))
 
 
+@functools.lru_cache(maxsize=256)
 def qr_png(text: str) -> bytes:
     """A QR code of text, 12 pixels a module: full-screen on a projector, a phone reads it from the back row."""
     buffer = io.BytesIO()
