@@ -9,6 +9,8 @@ outside this navigation, and the page then runs this frame instead (gmlp_core.ui
 import streamlit as st
 import torch
 
+import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
+
 from gmlp_core.analysis.accuracy import topk_from_record
 from gmlp_core.models import count_parameters
 from gmlp_core.ui.checkpoints import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, open_checkpoint

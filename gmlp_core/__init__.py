@@ -18,3 +18,11 @@ _moved.install(__name__, {
     "spatial": "analysis.spatial", "checkpoints": "formats.checkpoints", "layouts": "formats.layouts",
     "images": "formats.images", "chars": "formats.chars",
 })
+
+# Every subpackage is imported whole here, once: a class opening a freshly started server runs many scripts at
+# once in their own threads. Each script imports `gmlp_core.ui` before anything else of ours (app.py and every
+# page say so), so a thread waiting for this package holds no lock of a submodule the importing thread needs;
+# a script that first imported a submodule (`from gmlp_core.models import ...`) took that submodule's lock before
+# the package's, Python saw the two threads' waits as a deadlock and handed one of them a half-made module
+# ("cannot import name 'count_parameters' from 'gmlp_core.models'").
+from . import analysis, data, formats, lessons, models, training  # noqa: E402, F401

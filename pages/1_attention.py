@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
+
 from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
 from gmlp_core.lessons.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
                                     embeddings_from_table, table_rows, tokenize)

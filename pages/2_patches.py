@@ -3,6 +3,8 @@
 import numpy as np
 import streamlit as st
 
+import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
+
 from gmlp_core.formats.images import UPLOAD_TYPES, ImageError, kept_share, preview
 from gmlp_core.analysis.inference import predict
 from gmlp_core.ui.checkpoints import current_checkpoint

@@ -3,6 +3,8 @@
 import numpy as np
 import streamlit as st
 
+import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
+
 from gmlp_core.analysis.inference import prepare, token_attention, token_labels
 from gmlp_core.analysis.spatial import offset_kernel
 from gmlp_core.models import head_average, spatial_weights

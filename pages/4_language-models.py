@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
+
 from gmlp_core.analysis.language import char_labels, guesses_text
 from gmlp_core.lessons.text import EXAMPLE_PROMPTS
 from gmlp_core.models import ARCHS, SPATIAL_W

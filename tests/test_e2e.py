@@ -252,16 +252,18 @@ def test_heatmap_titles_clear_their_column_titles_on_a_phone(app_url, browser_pa
     assert count >= 2 and clashes == []
 
 
-def test_a_class_opening_the_link_together_on_a_fresh_server_sees_no_traceback():
+def test_a_class_opening_the_link_together_on_a_fresh_server_sees_no_traceback(browser_page):
     """8 first visits at once to a server that has run no page yet (the imports race the first runs)."""
     paths = ["", "attention", "patches", "spatial-w", "language-models", "attention", "patches", "spatial-w"]
-    with streamlit_server() as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        pages = [browser.new_page(viewport={"width": 1024, "height": 768}) for _ in paths]
+    browser = browser_page.context.browser  # one Playwright per process: the module's browser
+    with streamlit_server() as url:
+        contexts = [browser.new_context(viewport={"width": 1024, "height": 768}) for _ in paths]
+        pages = [context.new_page() for context in contexts]
         for page, path in zip(pages, paths):
             page.goto(f"{url}/{path}", wait_until="commit")
         for page in pages:
             expect(page.locator(".js-plotly-plot:visible, [data-testid='stMetricValue']:visible").first).to_be_visible(
                 timeout=120_000)
             no_exception(page)
-        browser.close()
+        for context in contexts:
+            context.close()

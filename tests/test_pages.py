@@ -18,10 +18,12 @@ from gmlp_core.ui.state import URL_AT_START
 from gmlp_core.ui.samples import sample_paths
 from tests.helpers import ROOT
 from tests.helpers import Hostile
+from tests.helpers.hostile import hostile_files
 
 DEFAULT_META = read_metadata(ROOT / "checkpoints" / "s16.safetensors")[1]
 
 TIMEOUT = 60
+HOSTILE = hostile_files()
 
 
 def page(name: str, checkpoint: str | None = "tiny.safetensors", **state) -> AppTest:
@@ -666,3 +668,16 @@ def test_an_uploaded_checkpoint_is_kept_and_the_uploader_lets_go_of_its_bytes(mo
     assert "upload_error" in at.session_state and at.session_state["upload_error"] is None
     at.switch_page("pages/3_spatial-w.py").run()
     assert ok(at).session_state["uploaded_checkpoint"][1].path == "mine.safetensors" and "w_average" in charts(at)
+
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_every_hostile_file_is_refused_through_the_uploader_and_the_pages_keep_working(monkeypatch, name):
+    data, file_name, match = HOSTILE[name]
+    upload_in_sidebar(monkeypatch, data, file_name)
+    at = ok(page("app.py", checkpoint=None))
+    errors = [rendered(e) for e in at.sidebar.error]
+    assert any(file_name in e and re.search(match, e) for e in errors), errors
+    assert at.session_state["checkpoint"] == "s16.safetensors"
+    at.switch_page("pages/3_spatial-w.py").run()
+    assert "w_average" in charts(ok(at))

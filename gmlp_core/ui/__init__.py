@@ -16,8 +16,11 @@
     samples/        the gallery's CIFAR-10 test images
 """
 
-# Imported whole here, before any page or app.py draws anything: Plotly imports pandas lazily, and eight students
-# opening a freshly started server at once raced that import ("partially initialized module 'pandas'"). Every
-# script imports this package first, and Python makes concurrent importers of a package wait until it is done.
+# Imported whole here, before any page or app.py draws anything (every script imports this package first, see
+# gmlp_core/__init__.py): Plotly imports pandas lazily, and eight students opening a freshly started server at
+# once raced that import ("partially initialized module 'pandas'"); the UI's own modules likewise.
 import pandas  # noqa: E402, F401
 import plotly.graph_objects  # noqa: E402, F401
+
+from . import (checkpoints, frame, i18n, inputs, layout, lm_cache, locale, markdown, plots, samples,  # noqa: E402, F401
+               sections, share, state, tables, views)

@@ -2,61 +2,20 @@
 problem, fast and without building what it asks for (through the library and the app's uploader)."""
 
 import io
-import json
 import pickle
 import time
 import tracemalloc
-import zipfile
 
 import pytest
 import torch
-from safetensors import safe_open
-from safetensors.torch import save_file
 
 from gmlp_core.formats.checkpoints import CheckpointError, load_checkpoint, load_uploaded
 from gmlp_core.models import GMLPVision, VisionConfig
 from tests.helpers import ROOT
-
-TINY = ROOT / "checkpoints" / "tiny.safetensors"
+from tests.helpers.hostile import (TINY, deflated, hostile_files, safetensors_bytes, tiny_tensors_and_header,
+                                   torch_bytes, with_config, with_meta)
 SECONDS, MEGABYTES = 2.0, 300  # the budget every refusal must stay within
-
-
-def tiny_tensors_and_header() -> tuple[dict, dict]:
-    with safe_open(str(TINY), "pt") as file:
-        return {k: file.get_tensor(k) for k in file.keys()}, dict(file.metadata())
-
-
-def safetensors_bytes(tensors: dict, header: dict, tmp_path) -> bytes:
-    path = tmp_path / "crafted.safetensors"
-    save_file(tensors, str(path), metadata=header)
-    return path.read_bytes()
-
-
-def with_config(tmp_path, **changes) -> bytes:
-    tensors, header = tiny_tensors_and_header()
-    config = json.loads(header["config"])
-    config.update(changes)
-    return safetensors_bytes(tensors, {**header, "config": json.dumps(config)}, tmp_path)
-
-
-def with_meta(tmp_path, meta) -> bytes:
-    tensors, header = tiny_tensors_and_header()
-    return safetensors_bytes(tensors, {**header, "meta": json.dumps(meta)}, tmp_path)
-
-
-def torch_bytes(obj) -> bytes:
-    buffer = io.BytesIO()
-    torch.save(obj, buffer)
-    return buffer.getvalue()
-
-
-def deflated(data: bytes) -> bytes:
-    """The same torch.save zip with every entry compressed."""
-    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for entry in source.infolist():
-            target.writestr(entry.filename, source.read(entry.filename))
-    return out.getvalue()
+HOSTILE = hostile_files()
 
 
 def refused(data: bytes, name: str, match: str) -> CheckpointError:
@@ -91,25 +50,25 @@ def refused(data: bytes, name: str, match: str) -> CheckpointError:
     (dict(norm_eps="x"), "norm_eps must be float"),
     (dict(depth=0), "depth 0"),
 ])
-def test_a_header_config_is_checked_before_anything_is_built(tmp_path, changes, match):
-    refused(with_config(tmp_path, **changes), "crafted.safetensors", match)
+def test_a_header_config_is_checked_before_anything_is_built(changes, match):
+    refused(with_config(**changes), "crafted.safetensors", match)
 
 
-def test_json_nested_fifty_thousand_deep_is_refused(tmp_path):
+def test_json_nested_fifty_thousand_deep_is_refused():
     tensors, header = tiny_tensors_and_header()
     deep = "[" * 50_000 + "]" * 50_000
-    refused(safetensors_bytes(tensors, {**header, "meta": deep}, tmp_path), "deep.safetensors", "nested too deep")
+    refused(safetensors_bytes(tensors, {**header, "meta": deep}), "deep.safetensors", "nested too deep")
 
 
 @pytest.mark.parametrize("header_change, match", [
     (dict(arch="evil"), "unknown arch 'evil'"),
     (dict(arch="attention-lm", config=None), "must record its config"),
 ])
-def test_an_unknown_arch_or_a_missing_config_is_named(tmp_path, header_change, match):
+def test_an_unknown_arch_or_a_missing_config_is_named(header_change, match):
     tensors, header = tiny_tensors_and_header()
     header.update(header_change)
     header = {k: v for k, v in header.items() if v is not None}
-    refused(safetensors_bytes(tensors, header, tmp_path), "arch.safetensors", match)
+    refused(safetensors_bytes(tensors, header), "arch.safetensors", match)
 
 
 @pytest.mark.parametrize("meta, match", [
@@ -121,15 +80,15 @@ def test_an_unknown_arch_or_a_missing_config_is_named(tmp_path, header_change, m
     ({"std": ["a", "b", "c"]}, "'std'"),
     ({"snapshot_labels": 3}, "'snapshot_labels'"),
 ])
-def test_metadata_a_page_cannot_show_is_refused_by_name(tmp_path, meta, match):
-    refused(with_meta(tmp_path, meta), "meta.safetensors", match)
+def test_metadata_a_page_cannot_show_is_refused_by_name(meta, match):
+    refused(with_meta(meta), "meta.safetensors", match)
 
 
-def test_snapshots_of_the_wrong_shape_are_refused(tmp_path):
+def test_snapshots_of_the_wrong_shape_are_refused():
     tensors, header = tiny_tensors_and_header()
     for shape in [(3,), (2, 5, 7, 3, 3)]:
         crafted = {**tensors, "spatial_snapshots": torch.zeros(shape, dtype=torch.float16)}
-        refused(safetensors_bytes(crafted, header, tmp_path), "snap.safetensors", "spatial_snapshots is")
+        refused(safetensors_bytes(crafted, header), "snap.safetensors", "spatial_snapshots is")
 
 
 def test_empty_or_stride_zero_weights_are_refused():
@@ -153,8 +112,8 @@ def test_broken_torch_files_are_checkpoint_errors(data, match):
     refused(data, "broken.pt", match)
 
 
-def test_a_refusal_holds_nothing_of_what_was_read(tmp_path):
-    err = refused(with_config(tmp_path, depth=30000), "big.safetensors", "depth")
+def test_a_refusal_holds_nothing_of_what_was_read():
+    err = refused(with_config(depth=30000), "big.safetensors", "depth")
     assert err.__context__ is None and err.__cause__ is None
     with pytest.raises(CheckpointError) as caught:
         load_checkpoint(TINY.parent / "nowhere.safetensors")
@@ -173,3 +132,9 @@ def test_a_grayscale_model_reads_pictures_as_grey():
     assert info.mean == (0.5,) and len(predict(loaded, info, Image.new("RGB", (40, 30), (9, 99, 199))).top) == 5
     with pytest.raises(CheckpointError):
         load_checkpoint(ROOT / "nowhere.safetensors")
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_every_hostile_file_is_refused_within_its_budget(name):
+    data, file_name, match = HOSTILE[name]
+    refused(data, file_name, match)

@@ -4,3 +4,5 @@
     spatial_w.py   the Spatial W page: notes and downloads beside the averaged W
     language.py    the Language models page: one model's view, training, writing on
 """
+
+from . import attention, language, spatial_w  # noqa: E402, F401
