@@ -15,6 +15,7 @@ from gmlp_core.analysis.accuracy import topk_from_record
 from gmlp_core.models import count_parameters
 from gmlp_core.ui.checkpoints import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, open_checkpoint
 from gmlp_core.ui.frame import language_selector, within_frame
+from gmlp_core.ui.janitor import start as start_janitor
 from gmlp_core.ui.layout import grid, setup_page
 from gmlp_core.ui.locale import num, pct, tr
 from gmlp_core.ui.plots import history_figure
@@ -75,6 +76,7 @@ def model_card() -> None:
                         width="stretch", key="history")
 
 
+start_janitor()
 read_link()
 keep_widget_state()
 language_selector()

@@ -11,6 +11,7 @@
     checkpoints.py  cached checkpoints, the sidebar's choice and uploads, the language-model sets
     samples.py      the sample pictures, their gallery, the current picture
     lm_cache.py     the language-model page's computations, cached
+    janitor.py      a full garbage collection once a minute (closed sessions' uploads)
     plots.py        Plotly figures (no Streamlit: unit-tested on their own)
     tables.py       matrices as tables, CSV and .npy
     samples/        the gallery's CIFAR-10 test images
@@ -22,5 +23,5 @@
 import pandas  # noqa: E402, F401
 import plotly.graph_objects  # noqa: E402, F401
 
-from . import (checkpoints, frame, i18n, inputs, layout, lm_cache, locale, markdown, plots, samples,  # noqa: E402, F401
-               sections, share, state, tables, views)
+from . import (checkpoints, frame, i18n, inputs, janitor, layout, lm_cache, locale, markdown, plots,  # noqa: E402, F401
+               samples, sections, share, state, tables, views)
