@@ -78,9 +78,11 @@ def test_mutated_image_bytes_give_an_image_or_an_image_error(mutations, cut):
     assert image.mode == "RGB" and image.width >= 1 and image.height >= 1
 
 
-@pytest.mark.parametrize("header", [b"\x89PNG\r\n\x1a\n", b"GIF89a", b"BM", b"RIFF\x80\x01\x00\x00WEBPVP8 "])
+@pytest.mark.parametrize("header", [b"\x89PNG\r\n\x1a\n", b"GIF89a", b"BM", b"RIFF\x80\x01\x00\x00WEBPVP8 ",
+                                    # formats the app does not read: AVIF, DDS, TIFF (both byte orders)
+                                    b"\x00\x00\x00\x1cftypavif", b"DDS |\x00\x00\x00", b"II*\x00", b"MM\x00*"])
 @PROPERTY
-@given(tail=st.binary(max_size=64))
+@given(tail=st.binary(max_size=256))
 def test_format_headers_with_junk_give_an_image_error(header, tail):
     with pytest.raises(ImageError):
         load_image(header + tail)
@@ -100,14 +102,6 @@ OTHER_FORMATS = {kind: _other_format(kind) for kind in ("TIFF", "ICO", "TGA", "P
 def test_a_format_the_app_does_not_name_is_refused_with_the_list(kind):
     with pytest.raises(ImageError, match="PNG, JPEG, WebP, BMP or GIF"):
         load_image(OTHER_FORMATS[kind])
-
-
-@pytest.mark.parametrize("header", [b"\x00\x00\x00\x1cftypavif", b"DDS |\x00\x00\x00", b"II*\x00", b"MM\x00*"])
-@PROPERTY
-@given(tail=st.binary(max_size=256))
-def test_avif_dds_and_tiff_bytes_give_an_image_error(header, tail):
-    with pytest.raises(ImageError):
-        load_image(header + tail)
 
 
 @PROPERTY

@@ -181,9 +181,7 @@ def _load(path: Path, map_location, config):
         raise CheckpointError(f"{path}: unsupported file; accepted: .safetensors, or .pt/.pth written by torch.save",
                               "checkpoint_unknown_content", file=str(path))
 
-    if arch not in ARCHS:
-        raise CheckpointError(f"{path}: unknown arch {arch!r:.60}; accepted: {', '.join(sorted(ARCHS))}",
-                              "checkpoint_arch", file=str(path), arch=f"{arch!r:.60}", accepted=", ".join(sorted(ARCHS)))
+    _check_arch(arch, path)
     snapshots = state.pop(SNAPSHOT_KEY, None)
     state, layout = strip_prefixes(state, path), "native"
     try:
@@ -236,6 +234,14 @@ def load_uploaded(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES):
     return model, info
 
 
+def _check_arch(arch, path: Path) -> None:
+    """Raise CheckpointError unless the arch a file records (header or torch dict) is a registered one."""
+    if arch not in ARCHS:
+        accepted = ", ".join(sorted(ARCHS))
+        raise CheckpointError(f"{path}: unknown arch {arch!r:.60}; accepted: {accepted}", "checkpoint_arch",
+                              file=str(path), arch=f"{arch!r:.60}", accepted=accepted)
+
+
 def _sniff(path: Path) -> str:
     """'safetensors', 'pickle' (torch.save's zip, or a bare protocol-2+ pickle) or 'unknown', from 9 bytes."""
     if not path.is_file():
@@ -270,9 +276,7 @@ def _header(path: Path) -> tuple[str, object, dict, str]:
     except (SafetensorError, ValueError, OSError) as err:
         raise _corrupt(path, "safetensors", err) from None
     arch = header.get("arch", DEFAULT_ARCH)
-    if arch not in ARCHS:
-        raise CheckpointError(f"{path}: unknown arch {arch!r:.60}; accepted: {', '.join(sorted(ARCHS))}",
-                              "checkpoint_arch", file=str(path), arch=f"{arch!r:.60}", accepted=", ".join(sorted(ARCHS)))
+    _check_arch(arch, path)
     try:
         config = config_from_dict(arch, json.loads(header["config"])) if "config" in header else None
         meta = json.loads(header.get("meta", "{}"))

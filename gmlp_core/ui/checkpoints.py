@@ -13,7 +13,7 @@ from ..formats.checkpoints import (CHECKPOINT_SUFFIXES, MAX_UPLOAD_BYTES, Checkp
 from ..models import ARCHS, DEFAULT_ARCH, archs_for
 from .i18n import percent, t
 from .locale import explain, lang, tr
-from .state import declare
+from .state import choice, declare
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECKPOINT_DIR = ROOT / "checkpoints"
@@ -130,17 +130,10 @@ def checkpoint_selector() -> None:
               for name in names if name != UPLOADED}
     if UPLOADED in names:
         labels[UPLOADED] = tr("uploaded_label", name=st.session_state["uploaded_checkpoint"][1].path)
-    declare("checkpoint", url="checkpoint", parse=_checkpoint_name)
+    declare("checkpoint", url="checkpoint", parse=choice([name for name in names if name != UPLOADED]))
     selector.selectbox(tr("checkpoint"), names, key="checkpoint_widget", format_func=labels.get,
                          on_change=lambda: st.session_state.update(checkpoint=st.session_state["checkpoint_widget"]))
     st.session_state["checkpoint"] = st.session_state["checkpoint_widget"]
-
-
-def _checkpoint_name(text: str) -> str:
-    names = [p.name for p in vision_checkpoints()]
-    if text not in names:
-        raise ValueError(f"{text!r} is not one of {', '.join(names)}")
-    return text
 
 
 def open_checkpoint(path: Path):
@@ -177,11 +170,10 @@ def _trained_on(path: str, modified: float) -> str:
 def language_model_sets() -> dict[str, dict[str, tuple]]:
     """{corpus: {arch: (model, info, path)}} for every text-arch checkpoint in checkpoints/, grouped by the corpus
     it was trained on, archs in registry order (what the Language models page compares side by side)."""
-    files = [p for p in list_checkpoints(CHECKPOINT_DIR) if _task(p) == "text"]
+    recorded = {path: checkpoint_arch(str(path), path.stat().st_mtime) for path in list_checkpoints(CHECKPOINT_DIR)}
     sets: dict[str, dict[str, tuple]] = {}
     for name in archs_for("text"):
-        for path in files:
-            if checkpoint_arch(str(path), path.stat().st_mtime) == name:
-                corpus = _trained_on(str(path), path.stat().st_mtime)
-                sets.setdefault(corpus, {}).setdefault(name, (*open_checkpoint(path), path))
+        for path in (p for p, arch in recorded.items() if arch == name):
+            corpus = _trained_on(str(path), path.stat().st_mtime)
+            sets.setdefault(corpus, {}).setdefault(name, (*open_checkpoint(path), path))
     return sets

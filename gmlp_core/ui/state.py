@@ -86,9 +86,9 @@ def _default_codec(default, options) -> tuple[Callable, Callable]:
     if options is not None:
         return str, choice(options)
     if isinstance(default, int):
-        return str, lambda text: int(text)
+        return str, int
     if isinstance(default, float):
-        return str, lambda text: decimal(float("-inf"), float("inf"))(text)
+        return str, decimal(float("-inf"), float("inf"))
     return str, text_value
 
 

@@ -2,15 +2,14 @@
 
 import pytest
 import torch
-from torch import nn
 
 from gmlp_core.chars import CharTokenizer
 from gmlp_core.data import Corpus
-from gmlp_core.models import LM_PRESETS, LMConfig, archs_for, register
-from gmlp_core.models.registry import unregister
+from gmlp_core.models import LM_PRESETS, archs_for
 from gmlp_core.train_lm import build_parser
 from gmlp_core.training.lm import LMSettings, train_lm
 from gmlp_core.training.vision import VisionSettings
+from tests.helpers.toy_family import toy_family
 
 TEXT = "to be or not to be, that is the question.\n" * 40
 
@@ -58,18 +57,7 @@ def test_vision_settings_refuse_what_no_run_could_use(bad, message):
 
 
 def test_a_registered_text_family_is_a_train_lm_choice_with_no_other_edit(tmp_path):
-    @register("toy-lm", config_class=LMConfig, task="text", short="toy", description="a throwaway family",
-              titles={"en": "Toy", "vi": "Đồ chơi"})
-    class ToyLM(nn.Module):
-        def __init__(self, config):
-            super().__init__()
-            self.config = config
-            self.head = nn.Embedding(config.vocab_size, config.vocab_size)
-
-        def forward(self, ids):
-            return self.head(ids)
-
-    try:
+    with toy_family() as toy:
         assert "toy-lm" in archs_for("text")
         text = tmp_path / "x.txt"
         text.write_text(TEXT, encoding="utf-8")
@@ -79,7 +67,5 @@ def test_a_registered_text_family_is_a_train_lm_choice_with_no_other_edit(tmp_pa
         settings = LMSettings(arch="toy-lm", preset="gmlp-lm-tiny", steps=3, batch_size=4, eval_every=3,
                               eval_windows=2, final_eval_windows=2, quiet=True, device="cpu")
         result = train_lm(settings, tiny_corpus())
-        assert isinstance(result.model, ToyLM) and torch.isfinite(torch.tensor(result.record["val_loss"]))
-    finally:
-        unregister("toy-lm")
+        assert isinstance(result.model, toy) and torch.isfinite(torch.tensor(result.record["val_loss"]))
     assert "toy-lm" not in archs_for("text") and "gmlp-lm-tiny" in LM_PRESETS
