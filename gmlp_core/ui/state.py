@@ -148,6 +148,12 @@ def view_fragment(section: Callable) -> Callable:
     return run
 
 
+def declared_now() -> dict[str, Kept]:
+    """A copy of DECLARED: other sessions' scripts add to it while this one reads it (a class's first visits to
+    a fresh server's pages at once raised 'dictionary changed size during iteration')."""
+    return DECLARED.copy()
+
+
 # ---- the frame's part (app.py)
 def read_link() -> None:
     """On a session's first run, keep the link's parameters for the widgets that will ask for them."""
@@ -157,14 +163,14 @@ def read_link() -> None:
 
 def keep_widget_state() -> None:
     """Re-assert every kept widget value, so Streamlit keeps it while another page runs."""
-    for key in DECLARED:
+    for key in declared_now():
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
 
 
 def mirror_to_url() -> None:
     """The current view into st.query_params (only what differs from what is there)."""
-    for declared in DECLARED.values():
+    for declared in declared_now().values():
         value = st.session_state.get(declared.key)
         if declared.param and value is not None:
             text = declared.to_text(value)
@@ -174,4 +180,4 @@ def mirror_to_url() -> None:
 
 def url_params() -> list[str]:
     """The URL parameters of every kept widget declared so far."""
-    return [d.param for d in DECLARED.values() if d.param]
+    return [d.param for d in declared_now().values() if d.param]
