@@ -5,10 +5,9 @@ import streamlit as st
 import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
 
 from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
-from gmlp_core.lessons.text import (EXAMPLE_EMBEDDINGS, EXAMPLE_SENTENCES, EXAMPLE_TOKENS, MAX_TOKENS, embed,
-                                    embeddings_from_table, table_rows, tokenize)
+from gmlp_core.lessons.text import EXAMPLE_SENTENCES, MAX_TOKENS, embed, embeddings_from_table, table_rows, tokenize
 from gmlp_core.ui.frame import require_frame
-from gmlp_core.ui.inputs import text_with_examples
+from gmlp_core.ui.inputs import embedding_table, text_with_examples
 from gmlp_core.ui.layout import setup_page
 from gmlp_core.ui.locale import explain, lang, tr
 from gmlp_core.ui.markdown import literal
@@ -35,22 +34,18 @@ if source == "seed":
     tokens = list(tokens_info.tokens)
     if tokens_info.truncated:
         st.warning(tr("truncated", total=tokens_info.total, limit=tokens_info.limit))
-    x = embed(tokens, dim, st.session_state.get("seed", DEFAULTS.seed)) if tokens else None
 else:
     st.caption(tr("table_help"))
-    table = st.data_editor(
-        [{"token": tok, "d1": a, "d2": b, "d3": c} for tok, (a, b, c) in zip(EXAMPLE_TOKENS, EXAMPLE_EMBEDDINGS)],
-        num_rows="dynamic", key="embedding_table", width="stretch")
-    tokens, numbers, incomplete = table_rows(table)
+    tokens, numbers, incomplete = table_rows(embedding_table("embedding_table", url="table"))
     if incomplete:
         st.info(tr("table_incomplete", rows=", ".join(map(str, incomplete))))
     try:
-        x = embeddings_from_table(numbers) if numbers else None
+        typed = embeddings_from_table(numbers) if numbers else None
     except ValueError as err:
         st.error(tr("table_error", error=explain(err)))
-        x = None
+        typed = None
 
-if not tokens or x is None:
+if not tokens or source == "table" and typed is None:
     st.info(tr("need_tokens"))
     st.stop()
 st.caption(tr("tokens_line", n=len(tokens), tokens="  ·  ".join(literal(t) for t in tokens)))
@@ -70,6 +65,8 @@ with st.sidebar:
     dropout = kept(st.slider, tr("dropout"), 0.0, 0.9, step=0.05, key="dropout", default=0.0, url="dropout",
                    parse=decimal(0.0, 0.9))
     shared = kept(st.toggle, tr("shared_scale"), key="shared_scale", default=False, url="shared")
+
+x = embed(tokens, dim, int(seed)) if source == "seed" else typed  # the seed's widget (and link value) first
 
 lesson = build_attention_lesson(x, LessonSettings(int(d_out), int(heads), int(seed), scale, causal, dropout))
 

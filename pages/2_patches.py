@@ -13,7 +13,8 @@ from gmlp_core.ui.layout import setup_page
 from gmlp_core.ui.locale import cls, explain, pct, tr
 from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.plots import image_figure, patch_grid_figure, patch_sequence_figure, topk_figure
-from gmlp_core.ui.samples import decoded, sample_gallery, sample_label, sample_picker
+from gmlp_core.ui.samples import (PICTURE_SOURCES, decoded, picture_source, sample_gallery, sample_label,
+                                  sample_picker)
 from gmlp_core.ui.state import kept
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
@@ -23,8 +24,8 @@ st.caption(tr("patches_intro"))
 model, info = current_checkpoint()
 config = info.config
 
-source = kept(st.radio, tr("image_source"), key="image_source", default="sample", options=["sample", "upload", "camera"],
-              horizontal=True, format_func=lambda s: tr(f"source_{s}"), url="source")
+source = kept(st.radio, tr("image_source"), key="image_source", default="sample", options=PICTURE_SOURCES,
+              horizontal=True, format_func=lambda s: tr(f"source_{s}"), url="source", parse=picture_source)
 picture = None  # (key, bytes, name): the key names this file (a sample's path, an upload's id) for the decode cache
 if source == "sample":
     picked = sample_picker("sample", url="sample")

@@ -124,13 +124,13 @@ def checkpoint_selector() -> None:
     names = [p.name for p in vision_checkpoints()] + [UPLOADED] * ("uploaded_checkpoint" in st.session_state)
     if not names:
         return
-    current = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)
+    declare("checkpoint", url="checkpoint", parse=choice([name for name in names if name != UPLOADED]))
+    current = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)  # a link's checkpoint, applied just above
     st.session_state["checkpoint_widget"] = current if current in names else names[0]
     labels = {name: checkpoint_label(str(CHECKPOINT_DIR / name), (CHECKPOINT_DIR / name).stat().st_mtime, lang())
               for name in names if name != UPLOADED}
     if UPLOADED in names:
         labels[UPLOADED] = tr("uploaded_label", name=st.session_state["uploaded_checkpoint"][1].path)
-    declare("checkpoint", url="checkpoint", parse=choice([name for name in names if name != UPLOADED]))
     selector.selectbox(tr("checkpoint"), names, key="checkpoint_widget", format_func=labels.get,
                          on_change=lambda: st.session_state.update(checkpoint=st.session_state["checkpoint_widget"]))
     st.session_state["checkpoint"] = st.session_state["checkpoint_widget"]

@@ -58,6 +58,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                          "vi": "Máy này chưa kết nối mạng nội bộ, nên liên kết chỉ mở được trên chính máy này."},
     "share_qr": {"en": "Scan to open this view on a phone (full screen: the button at the picture's corner)",
                  "vi": "Quét để mở màn hình này trên điện thoại (toàn màn hình: nút ở góc ảnh)"},
+    "link_picture_stayed": {"en": "an uploaded or camera picture stays on the device it came from and does not "
+                                  "travel in a link; here is the link's sample picture",
+                            "vi": "ảnh tải lên hoặc ảnh chụp chỉ nằm trên thiết bị đã tạo ra nó, không đi theo liên "
+                                  "kết; đây là ảnh mẫu của liên kết"},
     "url_ignored": {"en": "Some settings in the link were ignored: {details}",
                     "vi": "Một số thiết lập trong liên kết bị bỏ qua: {details}"},
     "upload_class_names": {"en": "Class names for the uploaded model (.txt, one a line, {n} lines)",
@@ -438,7 +442,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "err_checkpoint_not_vision": {"vi": "{file}: đây là mô hình {arch}; các trang ảnh cần một gMLP thị giác"},
     "err_table_empty": {"vi": "bảng embedding đang trống; hãy nhập mỗi token một hàng số"},
     "err_table_ragged": {"vi": "hàng {row} của bảng embedding có {given} số; mỗi hàng cần {width} số"},
-    "err_table_not_number": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} không phải là số"},
+    "err_table_not_number": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} không phải là số; hãy viết "
+                                   "một số như 0,5, 0.5 hoặc -2"},
+    "err_table_ambiguous": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} không rõ nghĩa; hãy viết 1000 "
+                                  "cho một nghìn, hoặc 1,0 (hay 1.0) cho một"},
     "err_table_not_finite": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} không phải là số hữu hạn"},
     "err_table_too_many_rows": {"vi": "bảng embedding có {rows} hàng; bài học nhận tối đa {limit} token"},
     "err_table_too_large": {"vi": "bảng embedding, hàng {row}, cột {column}: {value} quá lớn; hãy dùng số trong "

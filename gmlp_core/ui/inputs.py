@@ -1,11 +1,12 @@
-"""The learner's own text, with its examples one click away."""
+"""The learner's own input: text with its examples one click away, and a hand-typed embedding table."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from .locale import tr
-from .state import kept
+from ..lessons.text import EXAMPLE_TABLES, MAX_CELL_CHARS, table_from_link, table_to_link
+from .locale import lang, num, tr
+from .state import declare, kept
 
 
 def example_picker(examples, target_key: str, pick_key: str, format_func=str) -> None:
@@ -30,3 +31,27 @@ def text_with_examples(label: str, key: str, default: str, examples, pick_key: s
         return kept(typed.text_area, label, key=key, default=default, url=url, max_chars=max_chars,
                     height=area_height)
     return kept(typed.text_input, label, key=key, default=default, url=url, max_chars=max_chars)
+
+
+def embedding_table(key: str, url: str | None = None) -> list[list[str]]:
+    """The hand-typed embedding table, one row per token: its text, then its numbers (at first the language's
+    example sentence). Every cell is text that gmlp_core.lessons.text reads (a decimal comma included, anything
+    else refused by name): a numeric column would silently read '0,5' as 5. Kept across pages and, with url=, in
+    the link as one value. -> the rows as edited, [token, d1, d2, ...], each cell a string."""
+    rows_key, base_key = f"{key}_rows", f"_{key}_base"
+    declare(rows_key, url=url, parse=table_from_link, to_text=table_to_link)
+    if rows_key not in st.session_state:
+        tokens, embeddings = EXAMPLE_TABLES.get(lang(), EXAMPLE_TABLES["en"])
+        st.session_state[rows_key] = [[token, *(num(v, 2) for v in row)] for token, row in zip(tokens, embeddings)]
+    if key not in st.session_state:  # the editor is new (first shown, or back from another page): the kept rows
+        st.session_state[base_key] = st.session_state[rows_key]
+    base = st.session_state[base_key]
+    columns = ["token"] + [f"d{j}" for j in range(1, len(base[0]) if base else 4)]
+    edited = st.data_editor({column: [row[j] for row in base] for j, column in enumerate(columns)}, key=key,
+                            num_rows="dynamic", width="stretch", placeholder="",
+                            column_config={column: st.column_config.TextColumn(column, default="",
+                                                                               max_chars=MAX_CELL_CHARS)
+                                           for column in columns})
+    rows = [["" if cell is None else str(cell) for cell in row] for row in zip(*(edited[c] for c in columns))]
+    st.session_state[rows_key] = rows
+    return rows

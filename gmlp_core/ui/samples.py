@@ -9,7 +9,7 @@ import streamlit as st
 from ..formats.images import ImageError, load_image
 from .locale import cls, explain, tr
 from .plots import thumbnail_grid_figure
-from .state import choice, kept
+from .state import choice, declare, kept
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "samples"
 
@@ -28,11 +28,27 @@ def sample_label(path: Path) -> str:
     return f"{cls(sample_class(path))} · {path.stem.rpartition('_')[2]}"
 
 
+def sample_name(path: Path) -> str:
+    """How a link names a sample: airplane_0002.jpg -> 'airplane_0002'."""
+    return Path(path).stem
+
+
 def sample_picker(key: str, url: str | None = None) -> Path:
     """The select box of sample pictures (the first at first), kept and, with url=, in the link by its name."""
     paths = sample_paths()
     return kept(st.selectbox, tr("sample"), key=key, default=paths[0], options=paths, format_func=sample_label,
-                url=url, to_text=lambda p: Path(p).stem, parse=choice(paths, lambda p: Path(p).stem))
+                url=url, to_text=sample_name, parse=choice(paths, sample_name))
+
+
+PICTURE_SOURCES = ("sample", "upload", "camera")
+
+
+def picture_source(text: str) -> str:
+    """A link's picture source (url parser): a sample travels; an uploaded or camera picture stayed on the device
+    it came from, so the link opens the sample instead and says so."""
+    if text in ("upload", "camera"):
+        raise ValueError(tr("link_picture_stayed"))
+    return choice(PICTURE_SOURCES)(text)
 
 
 def clicked_index(event) -> int | None:
@@ -76,8 +92,11 @@ def decoded(key: str, _data: bytes):
 def current_image():
     """(PIL image, name) chosen on the Patches page, or the first sample; None with an error shown."""
     picture = st.session_state.get("picture")
-    if picture is None:
-        first = sample_paths()[0]
+    if picture is None:  # the Patches page has not run in this session: its sample (a link's), else the first
+        paths = sample_paths()
+        declare("image_source", url="source", parse=picture_source)
+        declare("sample", url="sample", parse=choice(paths, sample_name), to_text=sample_name)
+        first = st.session_state.get("sample") or paths[0]
         picture = str(first), first.read_bytes(), sample_label(first)
     try:
         return decoded(*picture[:2]), picture[2]

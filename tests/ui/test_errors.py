@@ -31,6 +31,7 @@ TRIGGERS = {
     "table_empty": lambda: embeddings_from_table([]),
     "table_ragged": lambda: embeddings_from_table([[1, 2], [3]]),
     "table_not_number": lambda: embeddings_from_table([["x"]]),
+    "table_ambiguous": lambda: embeddings_from_table([["1,000"]]),
     "table_not_finite": lambda: embeddings_from_table([[float("nan")]]),
     "table_too_large": lambda: embeddings_from_table([[3.5e38]]),
 }
