@@ -17,7 +17,7 @@ from gmlp_core.ui.checkpoints import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpo
 from gmlp_core.ui.frame import language_selector, within_frame
 from gmlp_core.ui.janitor import start as start_janitor
 from gmlp_core.ui.layout import grid, setup_page
-from gmlp_core.ui.locale import num, pct, tr
+from gmlp_core.ui.locale import date, device, num, pct, tr
 from gmlp_core.ui.plots import history_figure
 from gmlp_core.ui.share import share_link
 from gmlp_core.ui.state import keep_widget_state, mirror_to_url, read_link, url_params
@@ -64,11 +64,12 @@ def model_card() -> None:
     cols[3].metric(tr("card_heads"), config.heads)
     cols[4].metric(tr("card_top1"), pct(test[0]) if test else "—")
     if test:
-        st.caption(tr("card_accuracy", dataset=meta.get("dataset", "?"), n=meta.get("test_images", "?"),
+        st.caption(tr("card_accuracy", dataset=meta.get("dataset", "?"),
+                      n=num(meta["test_images"]) if "test_images" in meta else "?",
                       topk=" · ".join(f"top-{k} {pct(acc)}" for k, acc in enumerate(test, start=1))))
     if "device" in meta:
-        st.caption(tr("card_trained", device=meta["device"], minutes=meta.get("wall_time_s", 0) / 60,
-                      epochs=len(meta.get("history", [])), when=meta.get("trained_at", "?")))
+        st.caption(tr("card_trained", device=device(meta["device"]), minutes=num(meta.get("wall_time_s", 0) / 60),
+                      epochs=len(meta.get("history", [])), when=date(meta.get("trained_at", "?"))))
     if meta.get("history"):
         legends = {"train_top1": tr("legend_train_top1"), "val_top1": tr("legend_val_top1"),
                    "val_top5": tr("legend_val_top5")}

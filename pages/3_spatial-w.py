@@ -11,7 +11,7 @@ from gmlp_core.models import head_average, spatial_weights
 from gmlp_core.ui.checkpoints import current_checkpoint
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.layout import grid, setup_page
-from gmlp_core.ui.locale import pct, structure_columns, tr
+from gmlp_core.ui.locale import num, pct, structure_columns, tr
 from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.plots import heatmap, kernel_figure, value_range
 from gmlp_core.ui.samples import current_image, decoded, sample_gallery, sample_label, sample_picker
@@ -66,7 +66,7 @@ for (title, kernel), col in grid(kernel_views, min(len(kernel_views), 3)):
 st.caption(tr("w_kernel_explain"))
 structure_views = [(tr("head_n", n=h), layer_w[h]) for h in range(config.heads)] + \
     [(tr("average_of", heads=", ".join(map(str, chosen))), average)]
-st.dataframe(grid_structure_frame(structure_views, config.grid_size, structure_columns(), pct), width="stretch")
+st.dataframe(grid_structure_frame(structure_views, config.grid_size, structure_columns(), pct, num), width="stretch")
 
 # ---- W during training (a fragment: the slider redraws its two maps only)
 view = SpatialView(info, layer, chosen, labels, average_range)

@@ -25,8 +25,12 @@ class ImageError(ExplainedError):
 
 
 def corrupt_image(err: Exception) -> ImageError:
-    return ImageError(f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file",
-                      "image_corrupt", detail=str(err), accepted=ACCEPTED)
+    """A decoder's error as an ImageError; its code tells a cut-off file (an upload that did not finish) from
+    one whose data is broken, so other languages can say which without the decoder's English."""
+    message = f"the image is truncated or corrupt ({err}); upload a complete {ACCEPTED} file"
+    if "truncated" in str(err).lower():  # codes written out: tests/ui/test_errors.py reads them from the source
+        return ImageError(message, "image_truncated", detail=str(err), accepted=ACCEPTED)
+    return ImageError(message, "image_corrupt", detail=str(err), accepted=ACCEPTED)
 
 
 def _open(source) -> Image.Image:
@@ -45,7 +49,7 @@ def _open(source) -> Image.Image:
         raise ImageError(f"the file is empty (0 bytes); upload a {ACCEPTED} image", "image_empty", accepted=ACCEPTED)
     if len(source) > MAX_BYTES:
         raise ImageError(f"the file is {len(source) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB",
-                         "image_too_big", mb=f"{len(source) / 2**20:.1f}", limit=MAX_BYTES // 2**20)
+                         "image_too_big", mb=round(len(source) / 2**20, 1), limit=MAX_BYTES // 2**20)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import string
+from datetime import datetime
 
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
 
@@ -22,7 +24,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                          "vi": "Không nạp được checkpoint này: {error}"},
     "image_error": {"en": "This image cannot be used: {error}", "vi": "Không dùng được ảnh này: {error}"},
     "heads_to_average": {"en": "Heads to average", "vi": "Các head để lấy trung bình"},
-    "head_n": {"en": "Head {n}", "vi": "Đầu {n}"},
+    "head_n": {"en": "Head {n}", "vi": "head {n}"},
     "average_of": {"en": "Average of heads {heads}", "vi": "Trung bình các head {heads}"},
     "average_short": {"en": "Average", "vi": "Trung bình"},
     "choose_a_head": {"en": "Choose at least one head to average.",
@@ -76,9 +78,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "legend_val_top1": {"en": "validation top-1", "vi": "top-1 tập kiểm định"},
     "legend_val_top5": {"en": "validation top-5", "vi": "top-5 tập kiểm định"},
     "reads_from_patch": {"en": "{query} reads from patch", "vi": "{query} đọc từ patch"},
-    "checkpoint_label": {"en": "{name} · {patches} patches · {heads} heads", "vi": "{name} · {patches} patch · {heads} đầu"},
+    "checkpoint_label": {"en": "{name} · {patches} patches · {heads} heads", "vi": "{name} · {patches} patch · {heads} head"},
     "checkpoint_label_top1": {"en": "{name} · {patches} patches · {heads} heads · top-1 {top1}",
-                              "vi": "{name} · {patches} patch · {heads} đầu · top-1 {top1}"},
+                              "vi": "{name} · {patches} patch · {heads} head · top-1 {top1}"},
     # ---- home
     "home_intro": {
         "en": "**gMLP Explorer** shows how tokens get mixed. *Self-attention* computes its mixing weights "
@@ -92,12 +94,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "attention_blurb": {"en": "Scores, causal mask and weights of self-attention, token by token, per head.",
                         "vi": "Điểm số, mặt nạ nhân quả và trọng số của self-attention, theo từng token, từng head."},
     "patches_blurb": {"en": "A photo becomes 32×32 pixels, then patches, then the gMLP's top-5 guesses.",
-                      "vi": "Một bức ảnh thành 32×32 điểm ảnh, rồi thành các patch, rồi 5 dự đoán hàng đầu của gMLP."},
+                      "vi": "Ảnh được thu nhỏ còn 32×32 điểm ảnh, cắt thành các patch, rồi thành 5 dự đoán hàng đầu của gMLP."},
     "w_blurb": {"en": "The learned W of each layer and head, how it formed during training, and how it "
                       "differs from attention.",
                 "vi": "Ma trận W đã học của từng tầng và từng head, W hình thành ra sao khi huấn luyện, và khác "
                       "attention thế nào."},
-    "lesson_title": {"en": "Running a lesson with it", "vi": "Dạy một buổi học với ứng dụng"},
+    "lesson_title": {"en": "Running a lesson with it", "vi": "Gợi ý tiến trình tiết học"},
     "lesson_steps": {
         "en": "1. **Attention** — start with *Your journey starts with one step*. Switch to the hand-typed "
               "3-number embeddings so the class can check one row of scores on paper; then turn on *causal* "
@@ -113,7 +115,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "the text.",
         "vi": "1. **Attention** — bắt đầu với câu *Hành trình vạn dặm bắt đầu từ một bước chân*. Chuyển sang embedding "
               "3 chiều gõ tay để cả lớp kiểm tra một hàng điểm số trên giấy; sau đó bật *nhân quả (causal)* "
-              "và xem tương lai biến mất.\n"
+              "và thấy các token phía sau bị che đi.\n"
               "2. **Patch & dự đoán** — chọn ảnh mẫu hoặc để học sinh chụp một tấm; theo dõi ảnh thành 32×32, "
               "thành lưới patch, thành chuỗi mà mô hình đọc, rồi thành 5 câu trả lời hàng đầu.\n"
               "3. **Ma trận W** — xem các patch của chính bức ảnh đó trong W: patch 5 đọc từ những patch nào? "
@@ -137,8 +139,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "card_top1": {"en": "Test top-1", "vi": "Top-1 (tập test)"},
     "card_accuracy": {"en": "Measured on {dataset}, {n} test images: {topk}.",
                       "vi": "Đo trên {dataset}, {n} ảnh test: {topk}."},
-    "card_trained": {"en": "Trained on {device} in {minutes:.0f} min, {epochs} epochs ({when}).",
-                     "vi": "Huấn luyện trên {device} trong {minutes:.0f} phút, {epochs} epoch ({when})."},
+    "card_trained": {"en": "Trained on {device} in {minutes} min, {epochs} epochs ({when}).",
+                     "vi": "Huấn luyện trên {device} trong {minutes} phút, {epochs} epoch ({when})."},
+    "date": {"en": "{year}-{month:02d}-{day:02d}", "vi": "{day}/{month}/{year}"},
+    "device_threads": {"en": "({n} threads)", "vi": "({n} luồng)"},
     "card_history": {"en": "Accuracy per epoch", "vi": "Độ chính xác theo epoch"},
     # ---- attention page
     "attention_intro": {"en": "Self-attention recomputes its token-mixing weights from every sentence. Each "
@@ -150,7 +154,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tokens_line": {"en": "{n} tokens:  {tokens}", "vi": "{n} token:  {tokens}"},
     "embedding_source": {"en": "Embeddings", "vi": "Embedding"},
     "embedding_seed": {"en": "From a seed (any sentence)", "vi": "Sinh từ seed (câu bất kỳ)"},
-    "embedding_table": {"en": "Typed by hand (editable table)", "vi": "Gõ tay (bảng có thể sửa)"},
+    "embedding_table": {"en": "Typed by hand (editable table)", "vi": "Tự nhập số (bảng sửa được)"},
     "sentence": {"en": "Sentence", "vi": "Câu"},
     "truncated": {"en": "The sentence has {total} tokens; only the first {limit} are used.",
                   "vi": "Câu có {total} token; chỉ {limit} token đầu được dùng."},
@@ -238,7 +242,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "crop_notice": {"en": "This picture is far from square: the model sees only its centre square, {share} of it. "
                           "Crop the photo around the subject for a fairer test.",
                     "vi": "Ảnh này không vuông: mô hình chỉ thấy hình vuông ở giữa, {share} bức ảnh. Hãy cắt ảnh "
-                          "quanh vật thể để thử công bằng hơn."},
+                          "quanh vật thể để mô hình có cơ hội đoán đúng hơn."},
     "patch_grid": {"en": "{grid}×{grid} grid: {n} patches of {p}×{p}", "vi": "Lưới {grid}×{grid}: {n} patch {p}×{p}"},
     "patch_sequence": {"en": "The sequence the model reads", "vi": "Chuỗi mà mô hình đọc"},
     "sequence_explain_cls": {"en": "A learned [CLS] token comes first, then the patches row by row: {n} tokens, "
@@ -284,12 +288,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
                          "vi": "Mỗi ô là trung bình của W trên mọi cặp patch cách nhau đúng bấy nhiêu hàng xuống "
                                "và cột sang phải; ô giữa có viền là chính patch đó. Một điểm đậm cạnh ô giữa nghĩa "
                                "là head đọc patch láng giềng đó ở mọi vị trí, giống một phép tích chập. Bảng dưới: "
-                               "tỉ lệ |W| của mỗi hàng nằm trên 3×3 patch quanh patch truy vấn (bên cạnh giá trị khi "
-                               "hàng phẳng), độ lệch được đọc nhiều nhất, phần của W mà một nhân như vậy tái tạo được "
+                               "tỉ lệ |W| của mỗi hàng nằm trên 3×3 patch quanh patch truy vấn (bên cạnh mức nền nếu "
+                               "W trải đều), độ lệch được đọc nhiều nhất, phần của W mà một nhân như vậy tái tạo được "
                                "(100 % = đúng là một phép tích chập), và độ đối xứng của nhân (+1 = làm mờ đối xứng, "
                                "dưới 0 = đọc lệch về một phía)."},
     "structure_near": {"en": "weight within one patch (3×3)", "vi": "trọng số trong vùng 3×3"},
-    "structure_baseline": {"en": "same, if rows were flat", "vi": "như trên, nếu hàng phẳng"},
+    "structure_baseline": {"en": "same, if rows were flat", "vi": "mức nền (nếu W trải đều)"},
     "structure_self_share": {"en": "on the patch itself", "vi": "trên chính patch đó"},
     "structure_peak": {"en": "strongest offset (down, right)", "vi": "độ lệch mạnh nhất (xuống, phải)"},
     "structure_explained": {"en": "explained by one kernel", "vi": "phần một nhân giải thích được"},
@@ -302,7 +306,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "w_at": {"en": "W after {label}", "vi": "W sau {label}"},
     "w_training_explain": {"en": "At initialisation W is almost zero and b = 1, so each token only gates "
                                  "itself; the token-to-token structure is learned.",
-                           "vi": "Lúc khởi tạo W gần bằng 0 và b = 1, nên mỗi token chỉ tự điều khiển chính nó; "
+                           "vi": "Lúc khởi tạo W gần bằng 0 và b = 1, nên mỗi token chỉ tự mở cổng cho chính nó; "
                                  "cấu trúc giữa các token là do học mà có."},
     "w_on_image": {"en": "Which patches does a patch read from?", "vi": "Một patch đọc từ những patch nào?"},
     "image_for_w": {"en": "Picture", "vi": "Ảnh"},
@@ -329,7 +333,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "lm_blurb": {"en": "Three character models trained on Shakespeare — attention, gMLP, aMLP — read what you "
                        "type: their surprise, their guesses, attention that moves and a W that stays.",
                  "vi": "Ba mô hình ký tự huấn luyện trên Shakespeare — attention, gMLP, aMLP — đọc điều bạn gõ: "
-                       "độ bất ngờ, các dự đoán, attention thay đổi và ma trận W đứng yên."},
+                       "độ bất ngờ, các dự đoán; attention đổi theo văn bản, còn W cố định."},
     "lm_intro": {"en": "Each model reads the text one character at a time and guesses the next one. The "
                        "attention model mixes characters with weights computed from the text; the gMLP with a "
                        "learned causal W, the same for every text; the aMLP with both.",
@@ -356,7 +360,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                      "vi": "Độ bất ngờ trung bình trên văn bản này, tính bằng nat mỗi ký tự (thấp hơn = mô hình "
                            "đã đoán trước được)."},
     "lm_surprise_title": {"en": "How surprised each model is by every character",
-                          "vi": "Mỗi mô hình bất ngờ thế nào với từng ký tự"},
+                          "vi": "Mức độ bất ngờ của từng mô hình với mỗi ký tự"},
     "lm_nats": {"en": "nats", "vi": "nat"},
     "lm_char": {"en": "character", "vi": "ký tự"},
     "lm_guesses": {"en": "its top-5 guesses", "vi": "5 dự đoán hàng đầu"},
@@ -364,7 +368,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                   "the model's top-5 guesses at that place.",
                             "vi": "Độ bất ngờ = −ln p(ký tự | các ký tự trước nó). Rê chuột lên một điểm để xem "
                                   "5 dự đoán hàng đầu của mô hình ở vị trí đó."},
-    "lm_view": {"en": "Look inside", "vi": "Nhìn vào bên trong"},
+    "lm_view": {"en": "Look inside", "vi": "Xem bên trong mô hình"},
     "lm_view_training": {"en": "Training", "vi": "Huấn luyện"},
     "lm_writing": {"en": "writing…", "vi": "đang viết…"},
     "lm_view_generate": {"en": "Continue the text", "vi": "Viết tiếp"},
@@ -375,7 +379,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "lm_w_explain": {"en": "The gMLP's causal W, cropped to your text. It does not depend on the text: change the "
                            "text and only the axis labels change. Attention moves, W stays.",
                      "vi": "Ma trận W nhân quả của gMLP, cắt theo độ dài văn bản của bạn. Nó không phụ thuộc vào văn "
-                           "bản: đổi văn bản thì chỉ nhãn trục thay đổi. Attention thay đổi, W đứng yên."},
+                           "bản: đổi văn bản thì chỉ nhãn trục thay đổi. Attention đổi theo văn bản, còn W cố định."},
     "lm_full_w": {"en": "The whole {block}×{block} W", "vi": "Toàn bộ ma trận W {block}×{block}"},
     "lm_full_w_title": {"en": "W over every position of the {block}-character context (average of the chosen heads)",
                         "vi": "W trên mọi vị trí của ngữ cảnh {block} ký tự (trung bình các head đã chọn)"},
@@ -410,13 +414,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "lm_length": {"en": "Characters", "vi": "Số ký tự"},
     # gmlp_core.errors codes: the library's errors in every language but English, whose sentence is the
     # error's own message (str(err), what the API and the CLIs print), so it is written once
-    "err_image_empty": {"vi": "tệp trống (0 byte); hãy tải lên một ảnh {accepted}"},
+    "err_image_empty": {"vi": "tệp trống (0 byte); hãy tải lên một ảnh PNG, JPEG, WebP, BMP hoặc GIF"},
     "err_image_too_big": {"vi": "tệp nặng {mb} MB; giới hạn là {limit} MB"},
-    "err_image_unreadable": {"vi": "tệp này không phải là ảnh đọc được; hãy tải lên một ảnh {accepted}"},
+    "err_image_unreadable": {"vi": "tệp này không phải là ảnh đọc được; hãy tải lên một ảnh PNG, JPEG, WebP, BMP "
+                                   "hoặc GIF"},
     "err_image_too_many_pixels": {"vi": "ảnh có quá nhiều điểm ảnh (giới hạn {limit})"},
     "err_image_no_pixels": {"vi": "ảnh không có điểm ảnh nào ({size})"},
     "err_image_channels": {"vi": "mô hình đọc {channels} kênh màu; ảnh cho 1 (xám), 3 (RGB) hoặc 4 (RGBA)"},
-    "err_image_corrupt": {"vi": "ảnh bị cắt cụt hoặc hỏng ({detail}); hãy tải lên một tệp {accepted} đầy đủ"},
+    "err_image_corrupt": {"vi": "dữ liệu ảnh bị hỏng nên không giải mã được; hãy tải lên một tệp PNG, JPEG, WebP, "
+                                "BMP hoặc GIF nguyên vẹn"},
+    "err_image_truncated": {"vi": "tệp ảnh bị cắt cụt (thiếu phần cuối, có thể do tải lên chưa xong); hãy tải lên "
+                                  "một tệp PNG, JPEG, WebP, BMP hoặc GIF đầy đủ"},
     "err_class_names_unreadable": {"vi": "{file}: không đọc được tên lớp ({detail}); hãy dùng tệp văn bản UTF-8, mỗi "
                                          "dòng một tên"},
     "err_class_names_count": {"vi": "{file}: có {given} tên lớp cho một mô hình {expected} lớp; hãy ghi mỗi dòng một "
@@ -506,6 +514,32 @@ def number(value: float, lang: str = "en", decimals: int = 0) -> str:
     thousands, decimal = SEPARATORS.get(lang, SEPARATORS["en"])
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def significant(value: float, lang: str = "en", digits: int = 3) -> str:
+    """value to `digits` significant digits in the language's format, a power of ten written out:
+    0.0123 -> '0.0123' / '0,0123'; 5.96e-08 -> '6 × 10⁻⁸' (never Python's '6e-08', which no reader expects)."""
+    mantissa, _, exponent = f"{value:.{digits}g}".partition("e")
+    mantissa = mantissa.replace(".", SEPARATORS.get(lang, SEPARATORS["en"])[1])
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}" if exponent else mantissa
+
+
+def date_text(timestamp: str, lang: str = "en") -> str:
+    """An ISO timestamp a checkpoint records ('2026-11-24T22:35:58Z') -> its date in the language; the text as
+    recorded when it is not one."""
+    try:
+        when = datetime.fromisoformat(timestamp)
+    except (TypeError, ValueError):
+        return str(timestamp)
+    return t("date", lang, year=when.year, month=when.month, day=when.day)
+
+
+def device_text(device: str, lang: str = "en") -> str:
+    """A device a checkpoint records ('CPU: AMD EPYC (2 threads)') with its thread count in the language."""
+    return re.sub(r"\((\d+) threads?\)", lambda m: t("device_threads", lang, n=m.group(1)), str(device))
 
 
 def percent(fraction: float, lang: str = "en", decimals: int = 1) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .i18n import CATALOGUE, class_name, number, percent, t
+from .i18n import CATALOGUE, class_name, date_text, device_text, number, percent, significant, t
 from .markdown import literal
 
 
@@ -23,8 +23,15 @@ def explain(err: Exception) -> str:
     code = getattr(err, "code", None)
     if not code or lang() not in CATALOGUE.get(f"err_{code}", {}):
         return literal(str(err))
-    values = {k: num(v) if isinstance(v, int) and not isinstance(v, bool) else v for k, v in err.values.items()}
+    values = {k: number_text(v) for k, v in err.values.items()}
     return literal(tr(f"err_{code}", **values))
+
+
+def number_text(value):
+    """An error's value as the learner's language writes it: integers grouped, fractions to 3 significant digits."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    return num(value) if isinstance(value, int) else sig(value)
 
 
 def num(value: float, decimals: int = 0) -> str:
@@ -34,6 +41,19 @@ def num(value: float, decimals: int = 0) -> str:
 
 def pct(fraction: float, decimals: int = 1) -> str:
     return percent(fraction, lang(), decimals)
+
+
+def sig(value: float, digits: int = 3) -> str:
+    """A number to `digits` significant digits in the user's language's format (powers of ten written out)."""
+    return significant(value, lang(), digits)
+
+
+def date(timestamp: str) -> str:
+    return date_text(timestamp, lang())
+
+
+def device(name: str) -> str:
+    return device_text(name, lang())
 
 
 def cls(name: str) -> str:

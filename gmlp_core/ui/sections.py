@@ -10,10 +10,10 @@ import torch
 
 from ..models import head_average
 from .layout import grid
-from .locale import tr
+from .locale import lang, tr
 from .plots import heatmap
 from .state import kept
-from .tables import matrix_csv, matrix_frame
+from .tables import localized, matrix_csv, matrix_frame
 
 
 def show(figure, key: str) -> None:
@@ -69,13 +69,13 @@ def numbers_expander(weights, labels: list[str], key: str, scores=None, context=
     """The weights as a table (and the scores and context behind them) with a CSV of the weights."""
     with st.expander(tr("numbers")):
         st.markdown(f"**{tr('weights')}**")
-        st.dataframe(matrix_frame(weights, labels, labels), width="stretch")
+        st.dataframe(localized(matrix_frame(weights, labels, labels), lang()), width="stretch")
         st.download_button(tr("download_csv"), matrix_csv(weights, labels, labels), f"{key}.csv", "text/csv",
                            key=f"dl_{key}")
         if scores is not None:
             st.markdown(f"**{tr('scores')}**")
-            st.dataframe(matrix_frame(scores, labels, labels), width="stretch")
+            st.dataframe(localized(matrix_frame(scores, labels, labels), lang()), width="stretch")
         if context is not None:
             st.markdown(f"**{tr('context')}**")
-            st.dataframe(matrix_frame(context, labels, [f"d{i + 1}" for i in range(context.shape[1])]),
-                         width="stretch")
+            columns = [f"d{i + 1}" for i in range(context.shape[1])]
+            st.dataframe(localized(matrix_frame(context, labels, columns), lang()), width="stretch")

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..analysis.spatial import grid_structure, uniform_share
 from .arrays import as_array
+from .i18n import SEPARATORS
 
 
 def unique_labels(labels) -> list[str]:
@@ -19,6 +20,13 @@ def unique_labels(labels) -> list[str]:
 def matrix_frame(matrix, row_labels, col_labels) -> pd.DataFrame:
     """(rows, cols) -> DataFrame indexed by row labels, columns named by col labels."""
     return pd.DataFrame(as_array(matrix), index=unique_labels(row_labels), columns=unique_labels(col_labels))
+
+
+def localized(frame: pd.DataFrame, lang: str, decimals: int = 4):
+    """frame for st.dataframe with its numbers written in the language (0,4376 in Vietnamese); the values stay
+    numbers, so the table still sorts by value."""
+    thousands, decimal = SEPARATORS.get(lang, SEPARATORS["en"])
+    return frame.style.format(precision=decimals, decimal=decimal, thousands=thousands)
 
 
 def matrix_csv(matrix, row_labels, col_labels) -> str:
@@ -44,8 +52,10 @@ def npy_bytes(matrix) -> bytes:
     return buffer.getvalue()
 
 
-def grid_structure_frame(views: list[tuple[str, object]], grid: int, columns: dict[str, str], percent) -> pd.DataFrame:
-    """One row per (name, (n, n) W): the gmlp_core.analysis.spatial figures, percentages through `percent`.
+def grid_structure_frame(views: list[tuple[str, object]], grid: int, columns: dict[str, str], percent,
+                         number) -> pd.DataFrame:
+    """One row per (name, (n, n) W): the gmlp_core.analysis.spatial figures, percentages through `percent`, other
+    numbers through `number(value, decimals)` (the language's formats).
 
     columns: titles for near, baseline, self_share, peak, explained, symmetry."""
     baseline = percent(uniform_share(grid))
@@ -54,5 +64,5 @@ def grid_structure_frame(views: list[tuple[str, object]], grid: int, columns: di
         s = grid_structure(w, grid)
         rows.append({columns["near"]: percent(s.near), columns["baseline"]: baseline,
                      columns["self_share"]: percent(s.self_share), columns["peak"]: f"({s.peak[0]:+d}, {s.peak[1]:+d})",
-                     columns["explained"]: percent(s.explained), columns["symmetry"]: f"{s.symmetry:+.2f}"})
+                     columns["explained"]: percent(s.explained), columns["symmetry"]: "+" * (s.symmetry >= 0) + number(s.symmetry, 2)})
     return pd.DataFrame(rows, index=[name for name, _ in views])

@@ -1,6 +1,7 @@
 """Every library error a learner can meet is said in every language the app speaks."""
 
 import ast
+import re
 
 import pytest
 import torch
@@ -22,7 +23,8 @@ def raised(call) -> ExplainedError:
 TRIGGERS = {
     "image_empty": lambda: load_image(b""),
     "image_unreadable": lambda: load_image(b"definitely not a picture"),
-    "image_corrupt": lambda: load_image((ROOT / "gmlp_core/ui/samples/cat_0000.jpg").read_bytes()[:300]),
+    "image_corrupt": lambda: load_image(b"BM" + bytes(60)),
+    "image_truncated": lambda: load_image((ROOT / "gmlp_core/ui/samples/cat_0000.jpg").read_bytes()[:-200]),
     "checkpoint_type": lambda: load_uploaded(b"x", "model.zip"),
     "checkpoint_too_big": lambda: load_uploaded(b"x" * 2048, "model.pt", max_bytes=1024),
     "checkpoint_empty": lambda: load_uploaded(b"", "model.pt"),
@@ -82,3 +84,10 @@ def test_a_hostile_pickle_is_refused_with_its_code(hostile_marker, tmp_path, mon
     torch.save({"weights": Hostile()}, path)
     err = raised(lambda: load_uploaded(path.read_bytes(), "evil.pt"))
     assert err.code == "checkpoint_code" and err.values["file"] == "evil.pt" and not marker.exists()
+
+
+@pytest.mark.parametrize("code", sorted(c for c in TRIGGERS if c.startswith("image_")))
+def test_a_picture_error_in_vietnamese_carries_no_english_from_the_decoder(code):
+    err = raised(TRIGGERS[code])
+    text = t(f"err_{code}", "vi", **err.values)
+    assert not re.search(r"\b(or|image|file|truncated|bytes|processed|Unsupported|header)\b", text), text

@@ -26,3 +26,29 @@ def test_every_key_the_pages_use_is_in_the_catalogue():
 def test_translation_formats_values_and_falls_back_to_english():
     assert t("truncated", "vi", total=80, limit=64) == "Câu có 80 token; chỉ 64 token đầu được dùng."
     assert t("truncated", "xx", total=80, limit=64).startswith("The sentence has 80 tokens")
+
+
+def test_numbers_read_the_same_in_every_place_they_are_written_in_a_language():
+    from gmlp_core.ui.i18n import date_text, device_text, significant
+    assert significant(0.012345, "vi") == "0,0123" and significant(0.012345, "en") == "0.0123"
+    assert significant(5.96e-08, "vi", 2) == "6 × 10⁻⁸" and significant(1.25e-7, "en", 3) == "1.25 × 10⁻⁷"
+    assert significant(0.0, "vi", 2) == "0"
+    assert date_text("2026-11-24T22:35:58Z", "vi") == "24/11/2026"
+    assert date_text("2026-11-24T22:35:58Z", "en") == "2026-11-24" and date_text("?", "vi") == "?"
+    assert device_text("CPU: AMD EPYC (2 threads)", "vi") == "CPU: AMD EPYC (2 luồng)"
+    assert device_text("CUDA: NVIDIA H200", "vi") == "CUDA: NVIDIA H200"
+
+
+def test_a_matrix_table_and_the_structure_table_write_numbers_in_the_language():
+    import torch
+
+    from gmlp_core.ui.i18n import number, percent
+    from gmlp_core.ui.tables import grid_structure_frame, localized, matrix_frame
+    frame = matrix_frame(torch.tensor([[0.4376, 1234.5]]), ["a"], ["a", "b"])
+    html = localized(frame, "vi").to_html()
+    assert "0,4376" in html and "1.234,5000" in html and "0.4376" not in html
+    assert "0.4376" in localized(frame, "en").to_html()
+    structure = grid_structure_frame([("W", torch.eye(4))], 2, {k: k for k in ("near", "baseline", "self_share",
+                                                                              "peak", "explained", "symmetry")},
+                                     lambda v: percent(v, "vi"), lambda v, d: number(v, "vi", d))
+    assert structure.loc["W", "symmetry"] == "+1,00" and "," in structure.loc["W", "near"]

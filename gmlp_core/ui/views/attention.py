@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ...lessons import AttentionLesson
-from ..locale import tr
+from ..locale import sig, tr
 from ..plots import heatmap, value_range
 from ..sections import heads_picker, numbers_expander, per_head_and_average, show
 
@@ -79,7 +79,7 @@ def causal(view: AttentionView) -> None:
         show(view.heatmap(view.lesson.causal_renormalised, title=tr("weights_method_renorm"),
                           value_name=tr("weight"), hidden=result.mask, zrange=view.weight_range), "causal_renorm")
     with right:
-        st.success(tr("methods_agree", diff=f"{view.lesson.causal_methods_max_difference:.2e}"))
+        st.success(tr("methods_agree", diff=sig(view.lesson.causal_methods_max_difference, 2)))
         st.markdown(tr("causal_methods_explain"))
     numbers_expander(result.weights, view.labels, "causal_weights", result.masked_scores, result.context)
 

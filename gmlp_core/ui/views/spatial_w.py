@@ -11,7 +11,7 @@ import torch
 from ...formats.checkpoints import CheckpointInfo
 from ...models import head_average
 from ..layout import grid
-from ..locale import snapshot_text, tr
+from ..locale import sig, snapshot_text, tr
 from ..plots import heatmap, row_on_grid_figure, value_range
 from ..state import kept, view_fragment
 from ..tables import heads_csv, matrix_csv, npy_bytes
@@ -90,5 +90,5 @@ def rows_on_picture(view: SpatialView, layer_w: torch.Tensor, average: torch.Ten
                                                zrange=grid_range, height=240,
                                                hover_text=tr("reads_from_patch", query=tr("token_n", name=name))),
                             width="stretch", key=f"row_{title}")
-    st.caption(tr("row_explain", name=name) + (" " + tr("row_cls", value=f"{float(average[query, 0]):.3g}")
+    st.caption(tr("row_explain", name=name) + (" " + tr("row_cls", value=sig(float(average[query, 0])))
                                                if config.cls_token else ""))
