@@ -9,6 +9,7 @@ from gmlp_core.formats.images import UPLOAD_TYPES, ImageError, kept_share, previ
 from gmlp_core.analysis.inference import predict
 from gmlp_core.ui.checkpoints import current_checkpoint
 from gmlp_core.ui.frame import require_frame
+from gmlp_core.ui.inputs import camera_photo
 from gmlp_core.ui.layout import setup_page
 from gmlp_core.ui.locale import cls, explain, pct, tr
 from gmlp_core.ui.markdown import literal
@@ -36,7 +37,7 @@ elif source == "upload":
     if upload is not None:
         picture = f"upload:{upload.file_id}", upload.getvalue(), upload.name
 else:
-    shot = st.camera_input(tr("camera"), key="camera")
+    shot = camera_photo(tr("camera"), key="camera")
     if shot is not None:
         picture = f"camera:{shot.file_id}", shot.getvalue(), tr("camera_photo")
 

@@ -233,6 +233,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "upload": {"en": "Upload a picture (PNG, JPEG, WebP, BMP, GIF)",
                "vi": "Tải lên một ảnh (PNG, JPEG, WebP, BMP, GIF)"},
     "camera": {"en": "Take a photo", "vi": "Chụp ảnh"},
+    "camera_needs_https": {"en": "The camera cannot work here: browsers give it only to pages opened over HTTPS (or "
+                                 "on the laptop itself, at localhost), and this page came over plain http:// from "
+                                 "{host}. Upload a photo instead, or start the app with HTTPS (README: \"The camera "
+                                 "on phones\").",
+                           "vi": "Không dùng được máy ảnh ở đây: trình duyệt chỉ cho phép máy ảnh trên trang mở qua "
+                                 "HTTPS (hoặc ngay trên máy tính chạy ứng dụng, tại localhost), mà trang này được mở "
+                                 "qua http:// thường từ {host}. Hãy tải ảnh lên, hoặc chạy ứng dụng với HTTPS (xem "
+                                 "mục về HTTPS và máy ảnh trong README)."},
     "camera_photo": {"en": "camera photo", "vi": "ảnh chụp"},
     "waiting_for_image": {"en": "Choose a picture to begin.", "vi": "Hãy chọn một bức ảnh để bắt đầu."},
     "original": {"en": "Original ({w}×{h})", "vi": "Ảnh gốc ({w}×{h})"},

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from ..lessons.text import EXAMPLE_TABLES, MAX_CELL_CHARS, table_from_link, table_to_link
 from .locale import lang, num, tr
+from .markdown import literal
+from .share import camera_allowed
 from .state import declare, kept
 
 
@@ -55,3 +59,12 @@ def embedding_table(key: str, url: str | None = None) -> list[list[str]]:
     rows = [["" if cell is None else str(cell) for cell in row] for row in zip(*(edited[c] for c in columns))]
     st.session_state[rows_key] = rows
     return rows
+
+
+def camera_photo(label: str, key: str):
+    """st.camera_input, with a plain word in its place when the browser will refuse the camera: the page came over
+    plain HTTP from another machine (README: HTTPS for the camera). -> the photo, or None."""
+    url = st.context.url
+    if not camera_allowed(url):
+        st.warning(tr("camera_needs_https", host=literal(urlsplit(url).hostname or "")))
+    return st.camera_input(label, key=key)

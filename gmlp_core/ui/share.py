@@ -44,6 +44,16 @@ def shareable_url(url: str, lan: str | None) -> str:
     return urlunsplit((parts.scheme or "http", netloc, parts.path, "", ""))
 
 
+def camera_allowed(url: str | None) -> bool:
+    """Whether a browser gives a page at url the camera: only a secure context does, that is HTTPS, or this
+    machine itself (localhost, 127.x, ::1). True when the address is unknown (nothing to warn about)."""
+    if not url:
+        return True
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return parts.scheme == "https" or host in LOOPBACK or host.startswith("127.") or host.endswith(".localhost")
+
+
 @functools.lru_cache(maxsize=256)
 def qr_png(text: str) -> bytes:
     """A QR code of text, 12 pixels a module: full-screen on a projector, a phone reads it from the back row."""
