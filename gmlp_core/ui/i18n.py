@@ -64,6 +64,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                   "travel in a link; here is the link's sample picture",
                             "vi": "ảnh tải lên hoặc ảnh chụp chỉ nằm trên thiết bị đã tạo ra nó, không đi theo liên "
                                   "kết; đây là ảnh mẫu của liên kết"},
+    "link_not_one_of": {"en": "{value} is not one of {options}", "vi": "{value} không phải là một trong {options}"},
+    "link_not_a_number": {"en": "{value} is not a number", "vi": "{value} không phải là số"},
+    "link_outside": {"en": "{value} is outside {low}..{high}", "vi": "{value} nằm ngoài khoảng {low}..{high}"},
+    "link_bad_table": {"en": "not a table this app writes (cells joined by _, rows by ~, each row a token and its "
+                             "numbers, up to 64 rows)",
+                       "vi": "không phải bảng do ứng dụng này ghi (các ô nối bằng _, các hàng nối bằng ~, mỗi hàng "
+                             "một token và các số của nó, tối đa 64 hàng)"},
     "url_ignored": {"en": "Some settings in the link were ignored: {details}",
                     "vi": "Một số thiết lập trong liên kết bị bỏ qua: {details}"},
     "upload_class_names": {"en": "Class names for the uploaded model (.txt, one a line, {n} lines)",

@@ -37,13 +37,20 @@ def text_with_examples(label: str, key: str, default: str, examples, pick_key: s
     return kept(typed.text_input, label, key=key, default=default, url=url, max_chars=max_chars)
 
 
+def _linked_table(text: str) -> list[list[str]]:
+    try:
+        return table_from_link(text)
+    except ValueError:
+        raise ValueError(tr("link_bad_table")) from None
+
+
 def embedding_table(key: str, url: str | None = None) -> list[list[str]]:
     """The hand-typed embedding table, one row per token: its text, then its numbers (at first the language's
     example sentence). Every cell is text that gmlp_core.lessons.text reads (a decimal comma included, anything
     else refused by name): a numeric column would silently read '0,5' as 5. Kept across pages and, with url=, in
     the link as one value. -> the rows as edited, [token, d1, d2, ...], each cell a string."""
     rows_key, base_key = f"{key}_rows", f"_{key}_base"
-    declare(rows_key, url=url, parse=table_from_link, to_text=table_to_link)
+    declare(rows_key, url=url, parse=_linked_table, to_text=table_to_link)
     if rows_key not in st.session_state:
         tokens, embeddings = EXAMPLE_TABLES.get(lang(), EXAMPLE_TABLES["en"])
         st.session_state[rows_key] = [[token, *(num(v, 2) for v in row)] for token, row in zip(tokens, embeddings)]

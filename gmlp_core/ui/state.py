@@ -16,7 +16,7 @@ from typing import Callable
 
 import streamlit as st
 
-from .locale import tr
+from .locale import number_text, tr
 from .markdown import literal
 
 URL_AT_START = "_url_at_start"  # the link's parameters, read once per session
@@ -42,7 +42,7 @@ def choice(options, to_text: Callable = str) -> Callable:
             if to_text(option) == text:
                 return option
         shown = ", ".join(to_text(o) for o in list(options)[:12]) + (", …" if len(options) > 12 else "")
-        raise ValueError(f"{text!r} is not one of {shown}")
+        raise ValueError(tr("link_not_one_of", value=repr(text), options=shown))
     return parse
 
 
@@ -52,22 +52,25 @@ def choices(options, to_text: Callable = str) -> Callable:
     return lambda text: [one(part) for part in text.split(",") if part] if text else []
 
 
-def integer(low: int, high: int) -> Callable:
-    def parse(text: str) -> int:
-        value = int(text)
-        if not low <= value <= high:
-            raise ValueError(f"{value} is outside {low}..{high}")
+def _number_within(kind: type, low, high) -> Callable:
+    """The link's text as an int or float within low..high; refused in the learner's language."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ValueError(tr("link_not_a_number", value=repr(text))) from None
+        if not low <= value <= high:  # NaN fails this too
+            raise ValueError(tr("link_outside", value=repr(text), low=number_text(low), high=number_text(high)))
         return value
     return parse
+
+
+def integer(low: int, high: int) -> Callable:
+    return _number_within(int, low, high)
 
 
 def decimal(low: float, high: float) -> Callable:
-    def parse(text: str) -> float:
-        value = float(text)
-        if not low <= value <= high:  # NaN fails this too
-            raise ValueError(f"{text} is outside {low}..{high}")
-        return value
-    return parse
+    return _number_within(float, low, high)
 
 
 def flag(text: str) -> bool:
@@ -86,7 +89,7 @@ def _default_codec(default, options) -> tuple[Callable, Callable]:
     if options is not None:
         return str, choice(options)
     if isinstance(default, int):
-        return str, int
+        return str, _number_within(int, float("-inf"), float("inf"))
     if isinstance(default, float):
         return str, decimal(float("-inf"), float("inf"))
     return str, text_value

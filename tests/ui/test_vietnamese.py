@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.helpers import ROOT
-from tests.test_pages import LM_PAGE, TIMEOUT, charts, ok
+from tests.test_pages import LM_PAGE, TIMEOUT, charts, ok, rendered
 from tests.ui.test_link_reopens import ATTENTION, PATCHES, W, opened
 
 # words of this app's English interface that have no place in a Vietnamese one
@@ -82,3 +82,16 @@ def test_the_detector_sees_english_words_numbers_and_timestamps():
     for text in ("6,33 nat", "1.645.066", "head 0", "Trung bình các head 0, 1", "top-1 78,2%", "s16.safetensors",
                  "24/11/2026"):
         assert not (ENGLISH.search(text) or ENGLISH_NUMBER.search(text) or TIMESTAMP.search(text)), text
+
+
+def test_a_link_whose_settings_are_refused_says_why_in_vietnamese():
+    link = {"lang": "vi", "layer": "oops", "w_heads": "7", "w_shared": "maybe", "token": "999", "snapshot": "later"}
+    at = opened(W, {"checkpoint": "tiny.safetensors", **link})
+    toasts = [rendered(t) for t in at.toast]
+    assert len(toasts) == 5 and all(any(param in t for param in link) for t in toasts)
+    assert not [t for t in toasts if ENGLISH.search(t) or re.search(r"\b(invalid|literal|outside|one)\b", t)]
+    attention = opened(ATTENTION, {"lang": "vi", "d_out": "abc", "dropout": "2", "table": "a_1~b",
+                                   "embedding": "table"})
+    toasts = [rendered(t) for t in attention.toast]
+    assert len(toasts) >= 3 and not [t for t in toasts if re.search(r"\b(invalid|literal|outside|one|rows?|"
+                                                                    r"needs|token and)\b", t)]
