@@ -19,6 +19,7 @@ from gmlp_core.ui.janitor import start as start_janitor
 from gmlp_core.ui.layout import grid, setup_page
 from gmlp_core.ui.locale import date, device, num, pct, tr
 from gmlp_core.ui.plots import history_figure
+from gmlp_core.ui.preload import start as start_preload
 from gmlp_core.ui.share import share_link
 from gmlp_core.ui.state import keep_widget_state, mirror_to_url, read_link, url_params
 
@@ -78,6 +79,7 @@ def model_card() -> None:
 
 
 start_janitor()
+start_preload()  # models and first readings for every page, on a thread: no student's first visit waits
 read_link()
 keep_widget_state()
 language_selector()

@@ -12,6 +12,7 @@
     samples.py      the sample pictures, their gallery, the current picture
     lm_cache.py     the language-model page's computations, cached
     janitor.py      a full garbage collection once a minute (closed sessions' uploads)
+    preload.py      every shipped model and its first reading, loaded on a thread when the app first runs
     plots.py        Plotly figures (no Streamlit: unit-tested on their own)
     tables.py       matrices as tables, CSV and .npy
     samples/        the gallery's CIFAR-10 test images
@@ -24,4 +25,4 @@ import pandas  # noqa: E402, F401
 import plotly.graph_objects  # noqa: E402, F401
 
 from . import (checkpoints, frame, i18n, inputs, janitor, layout, lm_cache, locale, markdown, plots,  # noqa: E402, F401
-               samples, sections, share, state, tables, views)
+               preload, samples, sections, share, state, tables, views)

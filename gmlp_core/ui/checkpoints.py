@@ -159,7 +159,7 @@ def current_checkpoint():
 
 # ---- language models
 @st.cache_data(show_spinner=False)
-def _trained_on(path: str, modified: float) -> str:
+def trained_on(path: str, modified: float) -> str:
     """The corpus a language checkpoint records ('tinyshakespeare/input.txt'), '' when it records none."""
     try:
         return str(read_metadata(path)[1].get("dataset", ""))
@@ -174,6 +174,6 @@ def language_model_sets() -> dict[str, dict[str, tuple]]:
     sets: dict[str, dict[str, tuple]] = {}
     for name in archs_for("text"):
         for path in (p for p, arch in recorded.items() if arch == name):
-            corpus = _trained_on(str(path), path.stat().st_mtime)
+            corpus = trained_on(str(path), path.stat().st_mtime)
             sets.setdefault(corpus, {}).setdefault(name, (*open_checkpoint(path), path))
     return sets
