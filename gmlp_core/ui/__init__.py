@@ -14,6 +14,7 @@
     janitor.py      a full garbage collection once a minute (closed sessions' uploads)
     preload.py      every shipped model and its first reading, loaded on a thread when the app first runs
     plots.py        Plotly figures (no Streamlit: unit-tested on their own)
+    figure_cache.py a figure built once per content, shared by every session and rerun
     tables.py       matrices as tables, CSV and .npy
     samples/        the gallery's CIFAR-10 test images
 """

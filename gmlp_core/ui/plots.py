@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from ..formats.images import patch_grid
 from .arrays import as_array
+from .figure_cache import shared_figure
 
 HIDDEN_COLOUR = "#d9d9d9"
 WEIGHT_SCALE = "Viridis"
@@ -48,8 +49,9 @@ def ticks(categories: list[str], labels, most: int = 40) -> dict:
 
 def figure_of(data: list, layout: dict) -> go.Figure:
     """One Figure from trace and layout dicts: Plotly validates them once. Building a figure step by step
-    (update_layout, add_shape, add_annotation) costs about 10 ms a call, which a class's reruns pay."""
-    return go.Figure(data=data, layout=layout)
+    (update_layout, add_shape, add_annotation) costs about 10 ms a call, which a class's reruns pay; the same
+    dicts again (another student, another rerun) get the figure built before, shared and read-only."""
+    return shared_figure(data, layout)
 
 
 def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str = "value",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import streamlit as st
@@ -37,13 +38,14 @@ def notes_and_downloads(layer_w: torch.Tensor, average: torch.Tensor, labels: li
     """Beside the averaged W: what it means, and W (averaged, or every head) as CSV and .npy.
     layer_w: (heads, n, n); average: (n, n)."""
     st.markdown(tr("w_explain", n=len(labels)))
-    st.download_button(tr("download_avg_csv"), matrix_csv(average, labels, labels), f"W_layer{layer}_average.csv",
-                       "text/csv", key="dl_avg_csv")
-    st.download_button(tr("download_heads_csv"), heads_csv(layer_w, labels), f"W_layer{layer}_heads.csv",
+    # each file is written when its button is clicked, not on every rerun of the page
+    st.download_button(tr("download_avg_csv"), partial(matrix_csv, average, labels, labels),
+                       f"W_layer{layer}_average.csv", "text/csv", key="dl_avg_csv")
+    st.download_button(tr("download_heads_csv"), partial(heads_csv, layer_w, labels), f"W_layer{layer}_heads.csv",
                        "text/csv", key="dl_heads_csv")
-    st.download_button(tr("download_avg_npy"), npy_bytes(average), f"W_layer{layer}_average.npy",
+    st.download_button(tr("download_avg_npy"), partial(npy_bytes, average), f"W_layer{layer}_average.npy",
                        "application/octet-stream", key="dl_avg_npy")
-    st.download_button(tr("download_heads_npy"), npy_bytes(layer_w), f"W_layer{layer}_heads.npy",
+    st.download_button(tr("download_heads_npy"), partial(npy_bytes, layer_w), f"W_layer{layer}_heads.npy",
                        "application/octet-stream", key="dl_heads_npy")
 
 
