@@ -2,14 +2,23 @@
 
     python benchmarks/bench_app.py [--reruns 20]
 
-Prints the median and 90th percentile of each page's rerun (after a first, warming run) beside an
-empty page's rerun measured in the same process; the Spatial W page again with a model of s64's
-shape (64 tokens, 61 W snapshots) and with a 196-token, 224-px model in timm's gmlp_ti16_224
-layout (random weights, 30 layers, as an upload would bring it); then the s16 forward pass for one
-32x32 image.
+Prints the median and 90th percentile of each page's rerun (after a first, warming run), and the
+median of this process's CPU time for it (what the page cost, even on a busy machine), beside an
+empty page's rerun measured in the same process; then each page's usual interactions (INTERACTIONS:
+a widget changed, the page rerun: a new sentence or text every time, a choice cycling through its
+options, as a class revisits them); the Spatial W page again with a model of s64's shape (64
+tokens, 61 W snapshots) and with a 196-token, 224-px model in timm's gmlp_ti16_224 layout (random
+weights, 30 layers, as an upload would bring it); then the s16 forward pass for one 32x32 image.
+
+AppTest reruns the whole page for every change; on the server a widget inside a fragment (Spatial
+W's query patch and snapshot slider, the generation settings) reruns its fragment only, which
+benchmarks/bench_load.py --sessions 1 measures.
 """
 
 import argparse
+import contextlib
+import itertools
+import random
 import statistics
 import sys
 import tempfile
@@ -30,6 +39,8 @@ from gmlp_core.analysis.inference import prepare  # noqa: E402
 from gmlp_core.models import GMLPVision, preset, spatial_weights  # noqa: E402
 from gmlp_core.ui import checkpoints as ui_checkpoints  # noqa: E402
 
+from bench_load import WORDS  # noqa: E402
+
 PAGES = ["app.py", "pages/1_attention.py", "pages/2_patches.py", "pages/3_spatial-w.py",
          "pages/4_language-models.py"]
 
@@ -40,28 +51,97 @@ def timed_reruns(at: AppTest, reruns: int) -> list[float]:
         raise SystemExit(f"{at._script_path}: {at.exception[0].value}")
     times = []
     for _ in range(reruns):
-        start = time.perf_counter()
-        at.run()
-        times.append((time.perf_counter() - start) * 1000)
+        with timed(times):
+            at.run()
     return times
 
 
-def describe(name: str, times: list[float]) -> str:
-    ordered = sorted(times)
-    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
-    return f"{name:<36} median {statistics.median(times):7.1f} ms   p90 {p90:7.1f} ms   (n={len(times)})"
+def sentences(seed: int):
+    """A new sentence every time, as students type them."""
+    rng = random.Random(seed)
+    while True:
+        yield " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))
+
+
+def cycling(options):
+    """Each option in turn, again and again: a class moving through a picker's choices."""
+    return itertools.cycle(list(options))
+
+
+# page -> [(interaction, widget kind, key, values)]; values: a generator given the widget
+INTERACTIONS = {
+    "pages/1_attention.py": [("type a sentence", "text_input", "sentence", lambda w: sentences(0)),
+                             ("switch variant", "radio", "variant", lambda w: cycling(w.options)),
+                             ("change heads", "selectbox", "heads", lambda w: cycling(w.options))],
+    "pages/2_patches.py": [("pick a sample", "selectbox", "sample", lambda w: cycling(w.options))],
+    "pages/3_spatial-w.py": [("move layer", "select_slider", "layer", lambda w: cycling(w.options)),
+                             ("change heads", "multiselect", "w_heads",
+                              lambda w: cycling([[0], list(range(len(w.options)))])),
+                             ("move query patch (a fragment)", "selectbox", "query", lambda w: cycling(w.options)),
+                             ("move snapshot (a fragment)", "select_slider", "snapshot",
+                              lambda w: cycling(w.options))],
+    "pages/4_language-models.py": [("type text", "text_area", "lm_text", lambda w: sentences(1))],
+}
+
+
+def change(at: AppTest, kind: str, key: str, value) -> None:
+    """Set a widget as a learner would (typing into a text box, choosing an option); the next at.run() sends it."""
+    widget = getattr(at, kind)(key=key)
+    if kind in ("text_input", "text_area"):
+        widget.input(value)
+    else:
+        widget.set_value(value)
+
+
+def timed_interactions(page: str, reruns: int) -> list[tuple[str, list[float]]]:
+    """Each usual interaction of a page, `reruns` times: the widget set to its next value, the page rerun."""
+    at = AppTest.from_file(str(ROOT / page), default_timeout=120)
+    at.run()
+    results = []
+    for name, kind, key, values in INTERACTIONS[page]:
+        chosen = values(getattr(at, kind)(key=key))
+        times = []
+        for _ in range(reruns):
+            change(at, kind, key, next(chosen))
+            with timed(times):
+                at.run()
+            if at.exception:
+                raise SystemExit(f"{page}, {name}: {at.exception[0].value}")
+        results.append((name, times))
+    return results
+
+
+@contextlib.contextmanager
+def timed(times: list):
+    """Appends (wall ms, this process's CPU ms) of the block: on a shared machine the CPU time is what the page
+    cost, the wall time what a learner would wait."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield
+    times.append(((time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000))
+
+
+def describe(name: str, times: list[tuple[float, float]]) -> str:
+    walls = sorted(wall for wall, _ in times)
+    p90 = walls[min(len(walls) - 1, int(0.9 * len(walls)))]
+    return (f"{name:<52} median {statistics.median(walls):7.1f} ms   p90 {p90:7.1f} ms   "
+            f"CPU median {statistics.median(cpu for _, cpu in times):7.1f} ms   (n={len(times)})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reruns", type=int, default=20)
     parser.add_argument("--checkpoint", default=str(ROOT / "checkpoints" / "s16.safetensors"))
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (the server's: 1)")
     args = parser.parse_args()
+    torch.set_num_threads(args.threads)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
     print(describe("empty page", timed_reruns(AppTest.from_string("import streamlit as st\nst.write('hi')"),
                                               args.reruns)))
     for page in PAGES:
         print(describe(page, timed_reruns(AppTest.from_file(str(ROOT / page), default_timeout=120), args.reruns)))
+    for page in INTERACTIONS:
+        for name, times in timed_interactions(page, args.reruns):
+            print(describe(f"{Path(page).stem}: {name}", times))
     with tempfile.TemporaryDirectory() as folder:
         ui_checkpoints.CHECKPOINT_DIR = Path(folder)
         torch.save(timm.create_model("gmlp_ti16_224", pretrained=False).state_dict(), Path(folder) / "timm.pth")
@@ -78,10 +158,9 @@ def main() -> None:
     times = []
     with torch.inference_mode():
         for i in range(110):
-            start = time.perf_counter()
-            model(x)
-            if i >= 10:
-                times.append((time.perf_counter() - start) * 1000)
+            with timed(times):
+                model(x)
+    del times[:10]
     print(describe(f"forward, 1 image ({Path(args.checkpoint).stem})", times))
 
 

@@ -1,24 +1,39 @@
-"""A class on one laptop: N websocket sessions against real `streamlit run app.py` servers.
+"""A lesson on one laptop: N students' websocket sessions against real `streamlit run app.py` servers.
 
-    python benchmarks/bench_load.py [--sessions 10 30] [--seconds 60] [--post-script-gc true false]
-    python benchmarks/bench_load.py --processes 2 --post-script-gc false      # needs nginx on PATH
+    python benchmarks/bench_load.py [--sessions 30] [--seconds 60] [--busy-core]
+    python benchmarks/bench_load.py --processes 2 --sessions 60        # needs nginx on PATH
+
+Students are spread over the four pages with controls (round robin: Attention, Patches, Spatial W,
+Language models) and each does its page's usual actions, as a browser sends them over Streamlit's
+own websocket protocol (every widget's value, and the fragment when the widget lives in one):
+
+    Attention        type a sentence, switch the variant, change the heads
+    Patches          pick another sample
+    Spatial W        move the layer, change the heads averaged, move the query patch (a fragment),
+                     move the snapshot slider (a fragment)
+    Language models  type text; every other student is on the "continue the text" view (opened by the
+                     link's view=generate) and asks for a new seed (a fragment that writes 3 x 200
+                     characters) more often than it types
+
+Each student opens its page (all at once, like a class opening the link), then changes one thing
+every ~3 s (uniform 2-4 s). A change's latency is the time from sending it to the server's "script
+finished". Prints reruns, errors and reruns per second, p50 / p95 / max latency per page, per
+action and overall, the first visits' latency, and the servers' resident memory (sampled every
+second while the students work: before, peak, after).
 
 With --processes P > 1, P servers run behind nginx with sticky sessions, configured as README.md
 describes (NGINX_CONFIG below): each simulated student first fetches the page through the proxy,
 keeps the cookie that pins it to one server, and opens its websocket with that cookie. The line
-also says how many students each server got.
-
-The server is warmed by one visit first. Each simulated student opens the Attention page, then every ~3 s (uniform 2-4 s) types a new
-sentence: a rerun with that text input's new value, sent over Streamlit's own websocket protocol
-as a browser sends it. Prints, per setting: reruns answered, errors, reruns per second, and the
-time from sending a change to the server's "script finished" (p50, p95, max), and the server's
-resident memory before and after.
+also says how many students each server got. --busy-core runs a second program that keeps one core
+busy for the whole measurement (a teacher's laptop is never idle). The load generator itself runs
+on the same machine.
 """
 
 import argparse
 import asyncio
 import collections
 import contextlib
+import os
 import random
 import shutil
 import socket
@@ -26,12 +41,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,6 +87,7 @@ http {{
 }}
 """
 WORDS = "the quick brown fox jumps over a lazy dog while students watch attention move".split()
+PAGES = ("attention", "patches", "spatial-w", "language-models")
 
 
 def free_port() -> int:
@@ -100,30 +119,104 @@ def resident_mb(pid: int) -> float:
     return float("nan")
 
 
-def rerun(query: str, widget_id: str | None = None, text: str = "") -> bytes:
-    message = BackMsg()
-    message.rerun_script.query_string = query
-    message.rerun_script.page_name = "attention"
-    if widget_id:
-        state = message.rerun_script.widget_states.widgets.add()
-        state.id, state.string_value = widget_id, text
-    return message.SerializeToString()
+@dataclass
+class Widget:
+    """A widget as the last run drew it: its id, its options (formatted, as the browser shows them), its kind,
+    the fragment it lives in ('' for the page), and for a number input whether it holds integers."""
+
+    id: str
+    kind: str
+    options: list[str]
+    fragment: str
+    integer: bool = False
 
 
-async def until_finished(connection) -> str | None:
-    """Read forward messages to the end of a script run -> the sentence input's widget id, if seen."""
-    widget_id = None
-    while True:
-        raw = await connection.recv()
-        message = ForwardMsg()
-        message.ParseFromString(raw)
-        kind = message.WhichOneof("type")
-        if kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-            element = message.delta.new_element
-            if element.WhichOneof("type") == "text_input" and element.text_input.id.endswith("sentence"):
-                widget_id = element.text_input.id
-        if kind == "script_finished":
-            return widget_id
+WIDGET_KINDS = ("text_input", "text_area", "radio", "selectbox", "multiselect", "slider", "number_input")
+
+
+class Session:
+    """One browser tab: its websocket, the page it shows, and every widget value it has set (a browser sends them
+    all with each rerun)."""
+
+    def __init__(self, connection, page: str, query: str):
+        self.connection, self.page, self.query = connection, page, query
+        self.widgets: dict[str, Widget] = {}  # by the widget's key
+        self.values: dict[str, WidgetState] = {}  # by the widget's id
+
+    async def run(self, fragment: str = "") -> None:
+        """Ask for a rerun (of one fragment, or the page) and read the server's messages up to its end; an
+        exception drawn on the page raises."""
+        message = BackMsg()
+        message.rerun_script.query_string = self.query
+        message.rerun_script.page_name = self.page
+        message.rerun_script.fragment_id = fragment
+        message.rerun_script.widget_states.widgets.extend(self.values.values())
+        await self.connection.send(message.SerializeToString())
+        while True:
+            forward = ForwardMsg()
+            forward.ParseFromString(await self.connection.recv())
+            kind = forward.WhichOneof("type")
+            if kind == "script_finished":
+                return
+            if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                self._saw(forward.delta.new_element, forward.delta.fragment_id)
+
+    def _saw(self, element, fragment: str) -> None:
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            where = element.exception.stack_trace[-1].strip() if element.exception.stack_trace else "?"
+            raise RuntimeError(f"the page drew an exception: {element.exception.type}: {element.exception.message} "
+                               f"(at {where})")
+        if kind not in WIDGET_KINDS:
+            return
+        proto = getattr(element, kind)
+        key = proto.id.rpartition("-")[2]
+        integer = kind == "number_input" and proto.data_type == proto.INT
+        self.widgets[key] = Widget(proto.id, kind, list(getattr(proto, "options", [])), fragment, integer)
+
+    async def change(self, key: str, value) -> None:
+        """Set the widget `key` to `value` (text, an option, a list of options, a number) and rerun as the browser
+        would: the widget's fragment alone when it lives in one."""
+        widget = self.widgets[key]
+        state = WidgetState(id=widget.id)
+        if widget.kind in ("text_input", "text_area", "radio", "selectbox"):
+            state.string_value = value
+        elif widget.kind in ("multiselect", "slider"):
+            state.string_array_value.data.extend(value)
+        elif widget.integer:
+            state.int_value = value
+        else:
+            state.double_value = value
+        self.values[widget.id] = state
+        await self.run(widget.fragment)
+
+
+def typed(rng: random.Random) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))
+
+
+def another(rng: random.Random, widget: Widget) -> str:
+    return rng.choice(widget.options)
+
+
+def some_of(rng: random.Random, widget: Widget) -> list[str]:
+    return rng.sample(widget.options, rng.randint(1, len(widget.options)))
+
+
+def one_of(rng: random.Random, widget: Widget) -> list[str]:
+    return [rng.choice(widget.options)]
+
+
+# page -> [(action, widget key, weight, value(rng, widget))]: each page's usual actions
+ACTIONS = {
+    "attention": [("type a sentence", "sentence", 2, lambda rng, w: typed(rng)),
+                  ("switch variant", "variant", 1, another), ("change heads", "heads", 1, another)],
+    "patches": [("pick a sample", "sample", 1, another)],
+    "spatial-w": [("move layer", "layer", 1, one_of), ("change heads", "w_heads", 1, some_of),
+                  ("move query patch", "query", 1, another), ("move snapshot", "snapshot", 1, one_of)],
+    "language-models": [("type text", "lm_text", 1, lambda rng, w: typed(rng)),
+                        ("generate (new seed)", "lm_seed", 2, lambda rng, w: rng.randrange(1_000_000))],
+}
 
 
 def sticky_cookie(port: int) -> str | None:
@@ -133,32 +226,83 @@ def sticky_cookie(port: int) -> str | None:
     return cookie.split(";", 1)[0] if cookie else None
 
 
-async def student(port: int, seconds: float, latencies: list, errors: list, seed: int) -> None:
-    rng = random.Random(seed)
+@dataclass
+class Results:
+    """What the students measured: (page, action, seconds) per answered change, first visits, errors."""
+
+    changes: list = field(default_factory=list)
+    first_visits: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+
+
+async def student(port: int, number: int, seconds: float, results: Results) -> None:
+    rng = random.Random(number)
+    page = PAGES[number % len(PAGES)]
+    writer = page == "language-models" and number // len(PAGES) % 2 == 1  # every other one continues the text
+    actions = [a for a in ACTIONS[page] if writer or a[1] != "lm_seed"]
     try:
         cookie = await asyncio.to_thread(sticky_cookie, port)
         async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None,
                            additional_headers={"Cookie": cookie} if cookie else None) as connection:
-            await connection.send(rerun(""))
-            widget_id = await until_finished(connection)
-            if widget_id is None:
-                raise LookupError("the Attention page's sentence input was not in the first run")
+            session = Session(connection, page, "view=generate" if writer else "")
+            start = time.perf_counter()
+            await session.run()
+            results.first_visits.append((page, time.perf_counter() - start))
+            missing = [key for _, key, _, _ in actions if key not in session.widgets]
+            if missing:
+                raise LookupError(f"the {page} page drew no widget {missing} on its first run")
             end = time.perf_counter() + seconds
             while time.perf_counter() < end:
                 await asyncio.sleep(rng.uniform(2.0, 4.0))
-                sentence = " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))
+                action, key, _, value = rng.choices(actions, weights=[a[2] for a in actions])[0]
                 start = time.perf_counter()
-                await connection.send(rerun("", widget_id, sentence))
-                widget_id = await until_finished(connection) or widget_id
-                latencies.append(time.perf_counter() - start)
+                await session.change(key, value(rng, session.widgets[key]))
+                results.changes.append((page, action, time.perf_counter() - start))
     except Exception as err:  # a benchmark counts failures instead of stopping at the first
-        errors.append(f"{type(err).__name__}: {err}")
+        results.errors.append(f"{page}: {type(err).__name__}: {err}")
 
 
-async def load(port: int, sessions: int, seconds: float) -> tuple[list, list]:
-    latencies, errors = [], []
-    await asyncio.gather(*(student(port, seconds, latencies, errors, seed) for seed in range(sessions)))
-    return latencies, errors
+async def load(port: int, sessions: int, seconds: float, first: int = 0) -> Results:
+    results = Results()
+    await asyncio.gather(*(student(port, first + n, seconds, results) for n in range(sessions)))
+    return results
+
+
+class MemorySampler:
+    """The servers' summed resident memory, sampled every second on a thread while the students work."""
+
+    def __init__(self, pids: list[int]):
+        self.pids, self.samples = pids, []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(1.0):
+            self.samples.append(sum(resident_mb(pid) for pid in self.pids))
+
+    def __enter__(self):
+        self.samples.append(sum(resident_mb(pid) for pid in self.pids))
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append(sum(resident_mb(pid) for pid in self.pids))
+
+
+@contextlib.contextmanager
+def busy_core(enabled: bool):
+    """Another program keeping one core busy (a plain Python loop), or nothing."""
+    if not enabled:
+        yield
+        return
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        yield
+    finally:
+        spinner.kill()
+        spinner.wait()
 
 
 @contextlib.contextmanager
@@ -193,45 +337,98 @@ def students_per_server(access_log: Path) -> str:
     return ", ".join(f"{backend}: {len(cookies)}" for backend, cookies in sorted(seen.items()))
 
 
-def run_setting(args, gc: str, sessions: int) -> tuple[list, list, float, float, str]:
-    """One measurement -> (latencies, errors, memory before, memory after (MB, all servers), spread)."""
+HOME_WAIT_S = 10.0
+
+
+async def visit(port: int, page: str) -> None:
+    """One browser opening `page` ('' for Home) and reading its first run."""
+    async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None) as ws:
+        await Session(ws, page, "").run()
+
+
+def warm_up(port: int, how: str) -> None:
+    """What happens on the server before the class: every page visited, Home visited, or nothing."""
+    if how == "pages":
+        warm = asyncio.run(load(port, len(PAGES), 0))
+        if warm.errors:
+            raise SystemExit(f"the warming visit failed: {warm.errors[0]}")
+    elif how == "home":
+        asyncio.run(visit(port, ""))
+        time.sleep(HOME_WAIT_S)
+
+
+def run_setting(args, gc: str, sessions: int) -> tuple[Results, list, str]:
+    """One measurement -> (results, the servers' summed memory samples in MB, spread over servers)."""
     ports = [free_port() for _ in range(args.processes)]
     servers = [start_server(port, gc) for port in ports]
     try:
         for port in ports:
-            asyncio.run(load(port, 1, 0))  # one visit first: models loaded and cached
-        memory_before = sum(resident_mb(s.pid) for s in servers)
-        if args.processes == 1:
-            latencies, errors = asyncio.run(load(ports[0], sessions, args.seconds))
-            spread = ""
-        else:
-            with nginx(ports) as (proxy_port, access_log):
-                latencies, errors = asyncio.run(load(proxy_port, sessions, args.seconds))
-                spread = f"; students per server {students_per_server(access_log)}"
-        memory_after = sum(resident_mb(s.pid) for s in servers)
+            warm_up(port, args.warm)
+        with busy_core(args.busy_core), MemorySampler([s.pid for s in servers]) as memory:
+            if args.processes == 1:
+                results = asyncio.run(load(ports[0], sessions, args.seconds))
+                spread = ""
+            else:
+                with nginx(ports) as (proxy_port, access_log):
+                    results = asyncio.run(load(proxy_port, sessions, args.seconds))
+                    spread = f"; students per server {students_per_server(access_log)}"
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
-    return latencies, errors, memory_before, memory_after, spread
+    return results, memory.samples, spread
+
+
+def latency_row(name: str, seconds: list[float]) -> str:
+    ordered = sorted(seconds) or [float("nan")]
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return (f"  {name:<38} {len(seconds):>6}   p50 {statistics.median(ordered):6.2f} s   p95 {p95:6.2f} s   "
+            f"max {ordered[-1]:6.2f} s")
+
+
+def report(args, gc: str, sessions: int, results: Results, memory: list[float], spread: str) -> None:
+    print(f"processes={args.processes} sessions={sessions} busy_core={'yes' if args.busy_core else 'no'} "
+          f"warm={args.warm} "
+          f"postScriptGC={gc}: {len(results.changes)} changes answered, {len(results.errors)} errors, "
+          f"{len(results.changes) / max(args.seconds, 1e-9):.1f} reruns/s; server memory {memory[0]:.0f} MB before, "
+          f"{max(memory):.0f} MB peak, {memory[-1]:.0f} MB after" + spread)
+    print(f"  {'':<38} {'changes':>6}")
+    for page in PAGES:
+        print(latency_row(page, [s for p, _, s in results.changes if p == page]))
+        for action, *_ in ACTIONS[page]:
+            print(latency_row(f"  {action}", [s for p, a, s in results.changes if p == page and a == action]))
+    print(latency_row("all changes", [s for *_, s in results.changes]))
+    print(latency_row("first visits (opening the page)", [s for _, s in results.first_visits]))
+    for page in PAGES:
+        print(latency_row(f"  {page}", [s for p, s in results.first_visits if p == page]))
+    for error in results.errors[:5]:
+        print(f"  error: {error}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sessions", type=int, nargs="+", default=[10, 30])
+    parser.add_argument("--sessions", type=int, nargs="+", default=[30])
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--post-script-gc", nargs="+", default=["true", "false"])
+    parser.add_argument("--post-script-gc", nargs="+", default=["false"], help="Streamlit's runner.postScriptGC")
     parser.add_argument("--processes", type=int, default=1, help="Streamlit processes behind nginx (1 = no proxy)")
+    parser.add_argument("--busy-core", action="store_true", help="keep one core busy with another program")
+    parser.add_argument("--warm", choices=["pages", "home", "none"], default="pages",
+                        help="before the students: a visit to every page (the default), one visit to Home and "
+                             f"{HOME_WAIT_S:.0f} s (the teacher opening the app), or nothing (a fresh server)")
     args = parser.parse_args()
+    print(f"CPU: {cpu_name()}; {os.cpu_count()} cores")
     for gc in args.post_script_gc:
         for sessions in args.sessions:
-            latencies, errors, memory_before, memory_after, spread = run_setting(args, gc, sessions)
-            ordered = sorted(latencies) or [float("nan")]
-            p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
-            print(f"processes={args.processes} postScriptGC={gc:<5} sessions={sessions:>3}: {len(latencies)} reruns, {len(errors)} errors, "
-                  f"{len(latencies) / args.seconds:.1f} reruns/s; latency p50 {statistics.median(ordered):.2f} s, "
-                  f"p95 {p95:.2f} s, max {ordered[-1]:.2f} s; server memory {memory_before:.0f} -> {memory_after:.0f} MB"
-                  + spread + (f"; first error: {errors[0]}" if errors else ""))
+            report(args, gc, sessions, *run_setting(args, gc, sessions))
+
+
+def cpu_name() -> str:
+    """The CPU's model name and the flags that matter for torch here (AVX-512, native bf16), from /proc/cpuinfo."""
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    name = next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")), "?")
+    flags = next((line.split(":", 1)[1].split() for line in info.splitlines() if line.startswith("flags")), [])
+    wanted = [f for f in ("avx2", "avx512f", "avx512_bf16", "amx_bf16") if f in flags]
+    return f"{name} ({', '.join(wanted) or 'no AVX2'})"
 
 
 if __name__ == "__main__":

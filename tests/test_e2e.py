@@ -267,3 +267,30 @@ def test_a_class_opening_the_link_together_on_a_fresh_server_sees_no_traceback(b
             no_exception(page)
         for context in contexts:
             context.close()
+
+
+FIRST_CHART_S = 3.0  # a student opening a page's link waits at most this long for its first chart
+
+
+def test_each_pages_first_chart_shows_within_3_s_of_opening_its_link(app_url, browser_page):
+    """On a running server (the teacher opened the app a few seconds before, which preloads every model), each page's
+    link opened in a fresh 1024x768 browser shows a chart within FIRST_CHART_S; the times are printed."""
+    browser = browser_page.context.browser
+    teacher = browser.new_context(viewport={"width": 1024, "height": 768})
+    home = teacher.new_page()
+    home.goto(app_url)
+    expect(home.locator(".js-plotly-plot").first).to_be_visible(timeout=60_000)
+    home.wait_for_timeout(5_000)
+    teacher.close()
+    seconds = {}
+    for path in ("", "attention", "patches", "spatial-w", "language-models"):
+        student = browser.new_context(viewport={"width": 1024, "height": 768})  # another device: nothing cached
+        page = student.new_page()
+        start = time.perf_counter()
+        page.goto(f"{app_url}/{path}", wait_until="commit")
+        expect(page.locator(".js-plotly-plot:visible").first).to_be_visible(timeout=30_000)
+        seconds[path or "home"] = time.perf_counter() - start
+        no_exception(page)
+        student.close()
+    print("first chart after opening the link: " + ", ".join(f"{p} {s:.2f} s" for p, s in seconds.items()))
+    assert {p: s for p, s in seconds.items() if s > FIRST_CHART_S} == {}
