@@ -34,6 +34,7 @@ PAGES = {  # key -> (file, URL path, icon)
     "w": ("pages/3_spatial-w.py", "spatial-w", ":material/grid_on:"),
     "lm": ("pages/4_language-models.py", "language-models", ":material/edit_note:"),
 }
+    "pg": ("pages/5_playground.py", "playground", ":material/sports_esports:"),
 
 
 def home() -> None:

@@ -7,6 +7,7 @@
     analysis/   what the app computes from a trained model (accuracy, predictions, W on a grid, text)
     data/       image sets and text corpora
     training/   one training loop in pieces, and a trainer per task
+    playground/ tiny attention, gMLP and aMLP models trained live on sequence tasks, one run at a time
     ui/         the only package that imports Streamlit
     train, train_lm, evaluate, convert, language: the commands (python -m gmlp_core.<command>)
 """
@@ -25,4 +26,4 @@ _moved.install(__name__, {
 # a script that first imported a submodule (`from gmlp_core.models import ...`) took that submodule's lock before
 # the package's, Python saw the two threads' waits as a deadlock and handed one of them a half-made module
 # ("cannot import name 'count_parameters' from 'gmlp_core.models'").
-from . import analysis, data, formats, lessons, models, training  # noqa: E402, F401
+from . import analysis, data, formats, lessons, models, playground, training  # noqa: E402, F401

@@ -26,12 +26,14 @@ from safetensors.torch import load_file, save_file
 
 from .chars import CharTokenizer
 from ..errors import ExplainedError
-from ..models import ARCHS, DEFAULT_ARCH, SPATIAL_W, arch_of, build_model, config_from_dict, spatial_weights
+from ..models import (ARCHS, ATTENTION_MAPS, DEFAULT_ARCH, SPATIAL_W, arch_of, attention_maps, build_model,
+                      config_from_dict, spatial_weights)
 from .bounds import TooLarge, check_config, check_parameters, check_tensors
 from .layouts import LAYOUT_NORMALISATION, LayoutError, infer_vision_config, to_native
 
 FORMAT = "gmlp-explorer/1"
 SNAPSHOT_KEY = "spatial_snapshots"  # (snapshots, layers, heads, n, n) float16: W at init, then during training
+ATTENTION_SNAPSHOT_KEY = "attention_snapshots"  # the same for attention maps on one recorded example sequence
 WRAPPER_PREFIXES = ("module.", "_orig_mod.")
 STATE_DICT_KEYS = ("model", "state_dict", "model_state_dict")
 DEFAULT_MEAN = DEFAULT_STD = (0.5, 0.5, 0.5)  # for files that record no normalisation: x -> 2x - 1
@@ -54,6 +56,7 @@ class CheckpointInfo:
     config: object  # the arch's config class (VisionConfig, LMConfig)
     meta: dict = field(default_factory=dict)
     snapshots: torch.Tensor | None = None  # (snapshots, layers, heads, n, n)
+    attention_snapshots: torch.Tensor | None = None  # (snapshots, layers, heads, n, n) on a recorded example
     source_format: str = "native"
     arch: str = DEFAULT_ARCH
 
@@ -125,14 +128,18 @@ def written_beside(path: Path):
         partial.unlink(missing_ok=True)
 
 
-def save_checkpoint(model: torch.nn.Module, path, snapshots: torch.Tensor | None = None, **metadata) -> Path:
-    """Write a registered model's weights, arch, config and JSON-serialisable metadata to one .safetensors file."""
+def save_checkpoint(model: torch.nn.Module, path, snapshots: torch.Tensor | None = None,
+                    attention_snapshots: torch.Tensor | None = None, **metadata) -> Path:
+    """Write a registered model's weights, arch, config and JSON-serialisable metadata to one .safetensors file;
+    snapshots: W during training, attention_snapshots: attention maps on one example during training."""
     path = Path(path)
     if path.suffix != ".safetensors":
         raise CheckpointError(f"{path}: native checkpoints are .safetensors files")
     tensors = {k: v.detach().to("cpu").contiguous() for k, v in model.state_dict().items()}
     if snapshots is not None:
         tensors[SNAPSHOT_KEY] = snapshots.detach().to("cpu", torch.float16).contiguous()  # 3 digits are plenty to draw
+    if attention_snapshots is not None:
+        tensors[ATTENTION_SNAPSHOT_KEY] = attention_snapshots.detach().to("cpu", torch.float16).contiguous()
     try:
         meta_json = json.dumps(metadata, sort_keys=True)
     except TypeError as err:
@@ -182,7 +189,7 @@ def _load(path: Path, map_location, config):
                               "checkpoint_unknown_content", file=str(path))
 
     _check_arch(arch, path)
-    snapshots = state.pop(SNAPSHOT_KEY, None)
+    snapshots, maps = state.pop(SNAPSHOT_KEY, None), state.pop(ATTENTION_SNAPSHOT_KEY, None)
     state, layout = strip_prefixes(state, path), "native"
     try:
         check_tensors(state)
@@ -205,8 +212,9 @@ def _load(path: Path, map_location, config):
     _load_strict(model, state, path)
     model.to(map_location).eval()
     snapshots = _checked_snapshots(snapshots, model, path)
+    maps = _checked_snapshots(maps, model, path, ATTENTION_SNAPSHOT_KEY)
     meta = _checked_meta(meta, config, snapshots, path)
-    return model, CheckpointInfo(str(path), config, meta, snapshots, fmt, arch)
+    return model, CheckpointInfo(str(path), config, meta, snapshots, maps, fmt, arch)
 
 
 def load_uploaded(data: bytes, name: str, max_bytes: int = MAX_UPLOAD_BYTES):
@@ -360,18 +368,29 @@ def _load_strict(model: torch.nn.Module, state: dict, path: Path) -> None:
                               file=str(path), detail=report) from None
 
 
-def _checked_snapshots(snapshots: torch.Tensor | None, model: torch.nn.Module, path: Path) -> torch.Tensor | None:
-    """(snapshots, layers, heads, n, n) float, matching the model's W; anything else is refused."""
+SNAPSHOT_KINDS = {  # tensor key -> (what the family must show, what is recorded, its shape for one snapshot)
+    SNAPSHOT_KEY: (SPATIAL_W, "W snapshots", lambda model: spatial_weights(model).shape),
+    ATTENTION_SNAPSHOT_KEY: (ATTENTION_MAPS, "attention snapshots", lambda model: attention_maps(
+        model, torch.zeros(model.config.block_size, dtype=torch.long)).shape),
+}
+
+
+def _checked_snapshots(snapshots: torch.Tensor | None, model: torch.nn.Module, path: Path,
+                       key: str = SNAPSHOT_KEY) -> torch.Tensor | None:
+    """(snapshots, layers, heads, n, n) float, matching the model's W (or attention maps); anything else is
+    refused."""
     if snapshots is None:
         return None
-    if SPATIAL_W not in ARCHS[arch_of(model)].shows or not len(getattr(getattr(model, "gmlp", None), "blocks", [])):
-        raise CheckpointError(f"{path}: W snapshots for a model without a spatial W", "checkpoint_meta",
-                              file=str(path), field=SNAPSHOT_KEY)
-    expected = tuple(spatial_weights(model).shape)
+    shows, what, shape_of = SNAPSHOT_KINDS[key]
+    if shows not in ARCHS[arch_of(model)].shows or (shows == SPATIAL_W and not len(
+            getattr(getattr(model, "gmlp", None), "blocks", []))):
+        raise CheckpointError(f"{path}: {what} for a model that has none", "checkpoint_meta",
+                              file=str(path), field=key)
+    expected = tuple(shape_of(model))
     if snapshots.dim() != 5 or tuple(snapshots.shape[1:]) != expected or not 1 <= len(snapshots) <= MAX_SNAPSHOTS:
-        raise CheckpointError(f"{path}: {SNAPSHOT_KEY} is {tuple(snapshots.shape)}; expected (1..{MAX_SNAPSHOTS}, "
+        raise CheckpointError(f"{path}: {key} is {tuple(snapshots.shape)}; expected (1..{MAX_SNAPSHOTS}, "
                               f"{', '.join(map(str, expected))}) for this model", "checkpoint_meta", file=str(path),
-                              field=SNAPSHOT_KEY)
+                              field=key)
     return snapshots.float()
 
 

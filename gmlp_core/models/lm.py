@@ -7,7 +7,8 @@
   block's input, added to the gate path after the spatial projection.
 
 Every model maps ids (b, n) -> logits (b, n, vocab) for any 1 <= n <= block_size, and the logits
-at position m depend on ids[:, :m + 1] only.
+at position m depend on ids[:, :m + 1] only. With config.causal False (the playground's sequence tasks,
+gmlp_core.playground) every position reads the whole sequence: a gMLP then takes exactly block_size tokens.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class LMConfig(JsonConfig):
     attn_dim: int = 0  # aMLP's tiny attention size; 0 = none
     dropout: float = 0.0
     init_eps: float = 1e-3
+    causal: bool = True  # False: every position reads the whole sequence (the playground's sequence tasks)
 
     def __post_init__(self):
         check("LMConfig", [
@@ -72,12 +74,13 @@ LM_PRESETS: dict[str, LMConfig] = {
 }
 
 
-class CausalSelfAttention(nn.Module):
-    """Multi-head causal self-attention: a fast path (PyTorch's SDPA) and an explicit one for display."""
+class SelfAttention(nn.Module):
+    """Multi-head self-attention, causal unless causal=False: a fast path (PyTorch's SDPA) and an explicit one
+    for display."""
 
-    def __init__(self, *, d_model: int, heads: int, dropout: float = 0.0):
+    def __init__(self, *, d_model: int, heads: int, dropout: float = 0.0, causal: bool = True):
         super().__init__()
-        self.heads, self.dropout = heads, dropout
+        self.heads, self.dropout, self.causal = heads, dropout, causal
         self.qkv = nn.Linear(d_model, 3 * d_model)
         self.proj = nn.Linear(d_model, d_model)
         self.out_dropout = nn.Dropout(dropout)
@@ -87,16 +90,18 @@ class CausalSelfAttention(nn.Module):
         return tuple(rearrange(t, "b n (h d) -> b h n d", h=self.heads) for t in self.qkv(x).chunk(3, dim=-1))
 
     def weights(self, x: torch.Tensor) -> torch.Tensor:
-        """x: (b, n, d) -> (b, h, n, n): softmax(q kᵀ / sqrt(d_head)) with the future at -inf."""
+        """x: (b, n, d) -> (b, h, n, n): softmax(q kᵀ / sqrt(d_head)), with the future at -inf when causal."""
         q, k, _ = self._qkv(x)
         scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
-        return scores.masked_fill(causal_mask(x.shape[1], x.device), float("-inf")).softmax(dim=-1)
+        if self.causal:
+            scores = scores.masked_fill(causal_mask(x.shape[1], x.device), float("-inf"))
+        return scores.softmax(dim=-1)
 
     def forward(self, x: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
         """x: (b, n, d) -> (b, n, d); given weights (b, h, n, n) they replace SDPA's (the display path)."""
         q, k, v = self._qkv(x)
         if weights is None:
-            context = F.scaled_dot_product_attention(q, k, v, is_causal=True,
+            context = F.scaled_dot_product_attention(q, k, v, is_causal=self.causal,
                                                      dropout_p=self.dropout if self.training else 0.0)
         else:
             context = weights @ v
@@ -109,7 +114,8 @@ class AttentionBlock(nn.Module):
     def __init__(self, config: LMConfig):
         super().__init__()
         self.norm1 = nn.LayerNorm(config.d_model)
-        self.attn = CausalSelfAttention(d_model=config.d_model, heads=config.heads, dropout=config.dropout)
+        self.attn = SelfAttention(d_model=config.d_model, heads=config.heads, dropout=config.dropout,
+                                  causal=config.causal)
         self.norm2 = nn.LayerNorm(config.d_model)
         self.mlp = nn.Sequential(nn.Linear(config.d_model, config.d_ffn), nn.GELU(),
                                  nn.Linear(config.d_ffn, config.d_model), nn.Dropout(config.dropout))
@@ -117,6 +123,12 @@ class AttentionBlock(nn.Module):
     def forward(self, x: torch.Tensor, weights: torch.Tensor | None = None) -> torch.Tensor:
         x = x + self.attn(self.norm1(x), weights)
         return x + self.mlp(self.norm2(x))
+
+
+def _check_causal(config: LMConfig) -> None:
+    if not config.causal:
+        raise ValueError("decoder: this model reads the whole sequence (causal=False), so it cannot generate "
+                         "one character at a time")
 
 
 def _check_ids(ids: torch.Tensor, block_size: int) -> None:
@@ -161,6 +173,7 @@ class AttentionLM(nn.Module):
 
     def decoder(self) -> "AttentionDecoder":
         """A key/value cache for generating one character at a time (eval mode)."""
+        _check_causal(self.config)
         return AttentionDecoder(self)
 
 
@@ -182,7 +195,7 @@ class GMLPLM(nn.Module):
         self.token_embed = nn.Embedding(config.vocab_size, config.d_model)
         self.embed_dropout = nn.Dropout(config.dropout)
         self.gmlp = GMLP(d_model=config.d_model, d_ffn=config.d_ffn, seq_len=config.block_size, depth=config.depth,
-                         heads=config.heads, causal=True, attn_dim=config.attn_dim, init_eps=config.init_eps,
+                         heads=config.heads, causal=config.causal, attn_dim=config.attn_dim, init_eps=config.init_eps,
                          dropout=config.dropout)
         self.norm = nn.LayerNorm(config.d_model)
         self.head = nn.Linear(config.d_model, config.vocab_size)
@@ -193,6 +206,7 @@ class GMLPLM(nn.Module):
 
     def decoder(self) -> "GMLPDecoder":
         """A cache of each block's gate inputs for generating one character at a time (eval mode)."""
+        _check_causal(self.config)
         return GMLPDecoder(self)
 
     def attention_maps(self, ids: torch.Tensor) -> torch.Tensor:

@@ -26,4 +26,4 @@ import pandas  # noqa: E402, F401
 import plotly.graph_objects  # noqa: E402, F401
 
 from . import (checkpoints, frame, i18n, inputs, janitor, layout, lm_cache, locale, markdown, plots,  # noqa: E402, F401
-               preload, samples, sections, share, state, tables, views)
+               preload, run_plots, samples, sections, share, state, tables, views)

@@ -6,6 +6,8 @@ import re
 import string
 from datetime import datetime
 
+from .i18n_playground import PLAYGROUND
+
 LANGUAGES = {"en": "English", "vi": "Tiếng Việt"}
 
 CATALOGUE: dict[str, dict[str, str]] = {
@@ -478,6 +480,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
 
 def t(key: str, lang: str = "en", **values) -> str:
     """The string for key in lang (English when lang is unknown), formatted with values."""
+CATALOGUE.update(PLAYGROUND)  # the Playground page's strings live beside it in their own file
+
     entry = CATALOGUE[key]
     return (entry[lang] if lang in entry else entry["en"]).format(**values)
 
