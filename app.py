@@ -33,8 +33,8 @@ PAGES = {  # key -> (file, URL path, icon)
     "patches": ("pages/2_patches.py", "patches", ":material/image:"),
     "w": ("pages/3_spatial-w.py", "spatial-w", ":material/grid_on:"),
     "lm": ("pages/4_language-models.py", "language-models", ":material/edit_note:"),
-}
     "pg": ("pages/5_playground.py", "playground", ":material/sports_esports:"),
+}
 
 
 def home() -> None:

@@ -7,11 +7,11 @@ import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (
 from gmlp_core.lessons import LessonSettings, build_attention_lesson, head_choices
 from gmlp_core.lessons.text import EXAMPLE_SENTENCES, MAX_TOKENS, embed, embeddings_from_table, table_rows, tokenize
 from gmlp_core.ui.frame import require_frame
-from gmlp_core.ui.inputs import embedding_table, text_with_examples
+from gmlp_core.ui.inputs import decimal_slider, embedding_table, text_with_examples
 from gmlp_core.ui.layout import setup_page
 from gmlp_core.ui.locale import explain, lang, tr
 from gmlp_core.ui.markdown import literal
-from gmlp_core.ui.state import decimal, integer, kept
+from gmlp_core.ui.state import integer, kept
 from gmlp_core.ui.views.attention import VARIANTS, AttentionView
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
@@ -62,8 +62,7 @@ with st.sidebar:
                 parse=integer(0, 10_000))
     scale = kept(st.toggle, tr("scale"), key="scale", default=True, url="scale")
     causal = kept(st.toggle, tr("causal_toggle"), key="causal", default=False, url="causal")
-    dropout = kept(st.slider, tr("dropout"), 0.0, 0.9, step=0.05, key="dropout", default=0.0, url="dropout",
-                   parse=decimal(0.0, 0.9))
+    dropout = decimal_slider(tr("dropout"), 0.0, 0.9, 0.05, key="dropout", default=0.0, url="dropout")
     shared = kept(st.toggle, tr("shared_scale"), key="shared_scale", default=False, url="shared")
 
 x = embed(tokens, dim, int(seed)) if source == "seed" else typed  # the seed's widget (and link value) first

@@ -478,10 +478,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "en", **values) -> str:
-    """The string for key in lang (English when lang is unknown), formatted with values."""
 CATALOGUE.update(PLAYGROUND)  # the Playground page's strings live beside it in their own file
 
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The string for key in lang (English when lang is unknown), formatted with values."""
     entry = CATALOGUE[key]
     return (entry[lang] if lang in entry else entry["en"]).format(**values)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -75,3 +76,13 @@ def camera_photo(label: str, key: str):
     if not camera_allowed(url):
         st.warning(tr("camera_needs_https", host=literal(urlsplit(url).hostname or "")))
     return st.camera_input(label, key=key)
+
+
+def decimal_slider(label: str, low: float, high: float, step: float, *, key: str, default: float,
+                   url: str | None = None, container=None) -> float:
+    """A slider over low..high in steps whose numbers are written in the learner's language (st.slider writes
+    0.05 in every language); kept and, with url=, in the link."""
+    decimals = max(0, -Decimal(str(step)).as_tuple().exponent)
+    options = [round(low + i * step, decimals) for i in range(round((high - low) / step) + 1)]
+    return kept((container or st).select_slider, label, key=key, default=default, options=options,
+                format_func=lambda value: num(value, decimals), url=url)

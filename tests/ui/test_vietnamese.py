@@ -33,6 +33,8 @@ def said(at: AppTest) -> list[str]:
     for kind in WIDGETS:
         for widget in at.get(kind):
             texts.append(widget.label)
+            if kind == "slider" and isinstance(widget.value, float):  # st.slider writes it with a point
+                texts.append(str(widget.value))
             if kind in ("radio", "selectbox", "multiselect", "select_slider", "segmented_control"):
                 texts += [str(o) for o in getattr(widget, "options", [])]
     for table in at.dataframe:  # the cells a page writes as text (a matrix's numbers stay numbers)

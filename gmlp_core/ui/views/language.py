@@ -10,6 +10,7 @@ import streamlit as st
 
 from ...models import ARCHS, ATTENTION_MAPS, SPATIAL_W
 from .. import lm_cache
+from ..inputs import decimal_slider
 from ..layout import grid
 from ..locale import lang, num, snapshot_text, tr
 from ..markdown import literal
@@ -123,8 +124,8 @@ def generate_view(page: LanguagePage) -> None:
     st.markdown(tr("lm_generate_explain"))
     a, b, c, d = st.columns(4)
     vocabulary = len(page.tokenizer.vocab)
-    temperature = kept(a.slider, tr("lm_temperature"), 0.1, 2.0, step=0.1, key="lm_temperature", default=0.8,
-                       url="temperature")
+    temperature = decimal_slider(tr("lm_temperature"), 0.1, 2.0, 0.1, key="lm_temperature", default=0.8,
+                                 url="temperature", container=a)
     top_k = kept(b.slider, tr("lm_top_k"), 1, vocabulary, key="lm_top_k", default=min(20, vocabulary),
                  url="top_k", parse=integer(1, vocabulary))
     seed = kept(c.number_input, tr("seed"), 0, 1_000_000, key="lm_seed", default=0, url="seed",
