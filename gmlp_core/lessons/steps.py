@@ -39,6 +39,7 @@ class AttentionLesson:
     causal: AttentionResult
     causal_renormalised: torch.Tensor  # (n, n) weights by softmax -> zero future -> renormalise
     multi_head: MultiHeadResult
+    settings: LessonSettings = LessonSettings()
 
     @property
     def causal_methods_max_difference(self) -> float:
@@ -66,4 +67,4 @@ def build_attention_lesson(x: torch.Tensor, settings: LessonSettings) -> Attenti
     renormalised = causal_softmax(causal.scores, causal.mask, "renormalise")
     multi = multi_head_attention(x, *qkv, settings.heads, causal=settings.causal, w_o=w["w_o"],
                                  generator=dropout_generator(), **options)
-    return AttentionLesson(x, simplified_self_attention(x), trainable, causal, renormalised, multi)
+    return AttentionLesson(x, simplified_self_attention(x), trainable, causal, renormalised, multi, settings)

@@ -187,6 +187,50 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tab_causal": {"en": "3 · Causal", "vi": "3 · Nhân quả"},
     "tab_multi": {"en": "4 · Multi-head", "vi": "4 · Nhiều head"},
     "simplified_explain": {"en": "No trainable weights: **scores = x·xᵀ**, **weights = softmax of each row**, "
+    "tab_position": {"en": "5 · Position", "vi": "5 · Vị trí"},
+    "position_explain": {
+        "en": "Tokens are a set until position is added. **Shuffle the words**: without position information, "
+              "attention gives the same map with its rows and columns shuffled along with the words "
+              "(self-attention is *permutation-equivariant*): it cannot tell the order.",
+        "vi": "Các token chỉ là một tập hợp cho đến khi thêm vị trí. **Xáo trộn các từ**: khi không có thông tin vị "
+              "trí, attention cho ra đúng bản đồ cũ với hàng và cột bị xáo theo các từ (self-attention *hoán vị "
+              "đồng biến*): nó không phân biệt được thứ tự."},
+    "shuffle_again": {"en": "Shuffle again", "vi": "Xáo lại"},
+    "original_order": {"en": "Weights: the sentence in order", "vi": "Trọng số: câu theo thứ tự gốc"},
+    "shuffled_order": {"en": "Weights: the words shuffled", "vi": "Trọng số: các từ đã xáo"},
+    "permutation": {"en": "The shuffle: new position ← old position", "vi": "Phép xáo: vị trí mới ← vị trí cũ"},
+    "new_position": {"en": "new position", "vi": "vị trí mới"},
+    "old_position": {"en": "old position", "vi": "vị trí cũ"},
+    "shuffle_same": {"en": "Every weight moved with its words: the largest difference from the original map, "
+                           "rows and columns shuffled, is {gap}.",
+                     "vi": "Mọi trọng số di chuyển theo từ của nó: sai khác lớn nhất so với bản đồ gốc (đã xáo hàng và "
+                           "cột) là {gap}."},
+    "w_by_position": {
+        "en": "A gMLP's W is indexed by **position**, not by word: output position i reads position j with the "
+              "same weight W[i, j] whatever word sits there. Below, the Shakespeare gMLP's W (layer 1, averaged over "
+              "heads, its first {n} positions) under both orders: the same colours, only the words beside them "
+              "changed.",
+        "vi": "W của gMLP được đánh chỉ số theo **vị trí**, không theo từ: vị trí ra i đọc vị trí j với cùng trọng số "
+              "W[i, j] dù từ nào đứng ở đó. Dưới đây là W của gMLP Shakespeare (tầng 1, trung bình các head, {n} vị "
+              "trí đầu) với cả hai thứ tự: màu giữ nguyên, chỉ các từ bên cạnh đổi."},
+    "w_original": {"en": "W beside the sentence in order", "vi": "W bên câu theo thứ tự gốc"},
+    "w_shuffled": {"en": "W beside the shuffled words", "vi": "W bên các từ đã xáo"},
+    "pe_title": {"en": "Sinusoidal positional encoding", "vi": "Mã hoá vị trí hình sin"},
+    "pe_explain": {
+        "en": "PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(p / 10000^(2i/d)): one row per position, slow "
+              "waves in the last dimensions, fast ones in the first. Added to each token's embedding, it stays with "
+              "the *place*, not the word.",
+        "vi": "PE[p, 2i] = sin(p / 10000^(2i/d)), PE[p, 2i+1] = cos(p / 10000^(2i/d)): mỗi vị trí một hàng, sóng "
+              "chậm ở các chiều cuối, sóng nhanh ở các chiều đầu. Cộng vào embedding của mỗi token, nó gắn với *chỗ "
+              "đứng*, không gắn với từ."},
+    "pe_dimension": {"en": "dimension", "vi": "chiều"},
+    "pe_position": {"en": "position", "vi": "vị trí"},
+    "with_pe_original": {"en": "With the encoding: in order", "vi": "Có mã hoá vị trí: thứ tự gốc"},
+    "with_pe_shuffled": {"en": "With the encoding: shuffled", "vi": "Có mã hoá vị trí: đã xáo"},
+    "pe_differs": {"en": "With position added, the shuffled sentence gets another map: the largest difference from "
+                         "the original map shuffled is now {gap}. The order matters.",
+                   "vi": "Khi đã thêm vị trí, câu bị xáo có một bản đồ khác: sai khác lớn nhất so với bản đồ gốc đã xáo "
+                         "giờ là {gap}. Thứ tự đã có ý nghĩa."},
                                  "**context = weights·x**.",
                            "vi": "Không có trọng số huấn luyện: **điểm = x·xᵀ**, **trọng số = softmax từng hàng**, "
                                  "**ngữ cảnh = trọng số·x**."},

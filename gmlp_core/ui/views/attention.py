@@ -7,9 +7,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ...lessons import AttentionLesson
+from ...lessons.position import position_lesson
+from ...models import head_average, spatial_weights
+from ..checkpoints import CHECKPOINT_DIR, open_checkpoint
 from ..locale import sig, tr
 from ..plots import heatmap, value_range
 from ..sections import heads_picker, numbers_expander, per_head_and_average, show
+from ..state import declare, integer
 
 
 @dataclass
@@ -102,4 +106,60 @@ def multi(view: AttentionView) -> None:
         numbers_expander(average, view.labels, "multi_head_average", context=result.context)
 
 
-VARIANTS = {"simplified": simplified, "trainable": trainable, "causal": causal, "multi": multi}
+def position(view: AttentionView) -> None:
+    """Shuffle the words: attention's map moves with them (no position information), a gMLP's W stays with the
+    places, and a sinusoidal encoding added to the embeddings ties attention to the order too."""
+    st.markdown(tr("position_explain"))
+    if st.button(tr("shuffle_again"), icon=":material/shuffle:", key="shuffle_button"):
+        st.session_state["shuffle"] = int(st.session_state.get("shuffle", 0)) + 1
+    declare("shuffle", url="shuffle", parse=integer(0, 10 ** 6))
+    lesson = position_lesson(view.lesson.x, view.lesson.settings, int(st.session_state.get("shuffle", 0)))
+    shuffled = [view.labels[i] for i in lesson.order]
+    left, right = st.columns(2)
+    with left:
+        show(view.heatmap(lesson.weights, title=tr("original_order"), value_name=tr("weight"),
+                          zrange=(0.0, 1.0)), "position_original")
+    with right:
+        show(heatmap(lesson.shuffled, shuffled, shuffled, title=tr("shuffled_order"), value_name=tr("weight"),
+                     row_title=tr("query"), col_title=tr("key"), zrange=(0.0, 1.0)), "position_shuffled")
+    left, right = st.columns(2)
+    with left:
+        show(heatmap(lesson.permutation, shuffled, view.labels, title=tr("permutation"), value_name="",
+                     row_title=tr("new_position"), col_title=tr("old_position"), zrange=(0.0, 1.0)),
+             "position_permutation")
+    with right:
+        st.success(tr("shuffle_same", gap=sig(lesson.gap, 2)))
+    position_w(view.labels, shuffled)
+    st.subheader(tr("pe_title"))
+    st.markdown(tr("pe_explain"))
+    dims = [str(i) for i in range(lesson.encoding.shape[1])]
+    show(heatmap(lesson.encoding, view.labels, dims, title=tr("pe_title"), value_name="PE", signed=True,
+                 row_title=tr("pe_position"), col_title=tr("pe_dimension")), "position_encoding")
+    left, right = st.columns(2)
+    with left:
+        show(view.heatmap(lesson.weights_pe, title=tr("with_pe_original"), value_name=tr("weight"),
+                          zrange=(0.0, 1.0)), "position_pe_original")
+    with right:
+        show(heatmap(lesson.shuffled_pe, shuffled, shuffled, title=tr("with_pe_shuffled"), value_name=tr("weight"),
+                     row_title=tr("query"), col_title=tr("key"), zrange=(0.0, 1.0)), "position_pe_shuffled")
+    st.info(tr("pe_differs", gap=sig(lesson.gap_pe, 2)))
+
+
+def position_w(labels: list[str], shuffled: list[str]) -> None:
+    """The shipped English gMLP's W (layer 1, mean over heads) for these positions, beside both orders."""
+    path = CHECKPOINT_DIR / "lm-gmlp.safetensors"
+    if not path.exists():
+        return
+    model, _ = open_checkpoint(path)
+    n = len(labels)
+    w = head_average(spatial_weights(model)[0])[:n, :n]
+    st.markdown(tr("w_by_position", n=n))
+    axes = dict(row_title=tr("output_token"), col_title=tr("input_token"), value_name="W", signed=True)
+    for (title, names, key), col in zip(((tr("w_original"), labels, "position_w"),
+                                         (tr("w_shuffled"), shuffled, "position_w_shuffled")), st.columns(2)):
+        with col:
+            show(heatmap(w, names, names, title=title, **axes), key)
+
+
+VARIANTS = {"simplified": simplified, "trainable": trainable, "causal": causal, "multi": multi, "position": position}
+CAUSAL_SWITCHABLE = ("trainable", "multi")  # the variants the causal switch acts on
