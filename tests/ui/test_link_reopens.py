@@ -1,6 +1,8 @@
 """The link reopens the view: every widget that changes a chart, on every page, is changed in one session; a
 fresh session opened with only that session's link parameters draws every chart the same."""
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -91,6 +93,8 @@ def test_a_hand_typed_table_travels_in_the_link_with_its_decimal_commas():
     rows = [["Tôi", "0,5", "1"], ["a_b~c", "-2", "0.25"], ["<b>x</b>", "1,5", "3e-1"]]
     at = opened(ATTENTION, START, embedding_source="table", embedding_table_rows=rows)
     assert charts(at)["simplified_scores"]["data"][0]["z"][0][0] == pytest.approx(0.5 ** 2 + 1)
+    drawn = json.dumps(charts(at)["simplified_scores"])
+    assert "&lt;b&gt;x&lt;/b&gt;" in drawn and "<b>x" not in drawn  # a typed token is drawn as text
     link = link_of(at)
     assert len(link["table"]) < 60
     reopened = opened(ATTENTION, link)
