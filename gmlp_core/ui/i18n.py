@@ -186,7 +186,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "tab_trainable": {"en": "2 · Trainable Wq, Wk, Wv", "vi": "2 · Thêm ma trận học được Wq, Wk, Wv"},
     "tab_causal": {"en": "3 · Causal", "vi": "3 · Nhân quả"},
     "tab_multi": {"en": "4 · Multi-head", "vi": "4 · Nhiều head"},
-    "simplified_explain": {"en": "No trainable weights: **scores = x·xᵀ**, **weights = softmax of each row**, "
     "tab_position": {"en": "5 · Position", "vi": "5 · Vị trí"},
     "position_explain": {
         "en": "Tokens are a set until position is added. **Shuffle the words**: without position information, "
@@ -231,6 +230,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                          "the original map shuffled is now {gap}. The order matters.",
                    "vi": "Khi đã thêm vị trí, câu bị xáo có một bản đồ khác: sai khác lớn nhất so với bản đồ gốc đã xáo "
                          "giờ là {gap}. Thứ tự đã có ý nghĩa."},
+    "simplified_explain": {"en": "No trainable weights: **scores = x·xᵀ**, **weights = softmax of each row**, "
                                  "**context = weights·x**.",
                            "vi": "Không có trọng số huấn luyện: **điểm = x·xᵀ**, **trọng số = softmax từng hàng**, "
                                  "**ngữ cảnh = trọng số·x**."},
