@@ -2,6 +2,7 @@
 
     python benchmarks/playground_sweep.py --task recall --pairs 2 4 6 --width 32 64 128 --layers 2
     python benchmarks/playground_sweep.py --task reverse shift swap majority --mixer attention gmlp amlp
+    python benchmarks/playground_sweep.py --defaults     # the page's default runs (the recorded ones)
 
 One torch thread, as the app's worker trains. Prints one line per run as it finishes, then a table.
 """
@@ -18,6 +19,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from gmlp_core.playground import MIXERS, TASKS, ToySettings, run_settings  # noqa: E402
+from gmlp_core.playground.record import default_settings  # noqa: E402
 
 
 def main(argv=None) -> None:
@@ -31,15 +33,22 @@ def main(argv=None) -> None:
     parser.add_argument("--lr", nargs="+", type=float, default=[3e-3])
     parser.add_argument("--steps", nargs="+", type=int, default=[0], help="0: the task's default")
     parser.add_argument("--seed", nargs="+", type=int, default=[0])
+    parser.add_argument("--defaults", action="store_true",
+                        help="instead: every task with every model at the page's defaults (the recorded runs)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     print(f"torch {torch.__version__}, 1 thread", flush=True)
     rows = []
-    for task, pairs, width, layers, heads, lr, steps, seed, mixer in itertools.product(
+    grid = default_settings() if args.defaults else [
+        ToySettings(task=task, mixer=mixer, pairs=pairs, width=width, layers=layers, heads=heads, lr=lr, steps=steps,
+                    seed=seed)
+        for task, pairs, width, layers, heads, lr, steps, seed, mixer in itertools.product(
             args.task, args.pairs if "recall" in args.task else [6], args.width, args.layers, args.heads, args.lr,
-            args.steps, args.seed, args.mixer):
-        settings = ToySettings(task=task, mixer=mixer, pairs=pairs, width=width, layers=layers, heads=heads, lr=lr,
-                               steps=steps, seed=seed)
+            args.steps, args.seed, args.mixer)]
+    for settings in grid:
+        task, pairs, width, layers, heads, lr, seed, mixer = (settings.task, settings.pairs, settings.width,
+                                                               settings.layers, settings.heads, settings.lr,
+                                                               settings.seed, settings.mixer)
         run = run_settings(settings)
         best = max(run.frames, key=lambda f: f.accuracy)
         rows.append((task, pairs if task == "recall" else "-", width, layers, heads, lr, settings.total_steps, seed,

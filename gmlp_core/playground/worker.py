@@ -9,6 +9,7 @@ oldest first (recorded ones never).
 from __future__ import annotations
 
 import atexit
+import os
 import threading
 import time
 import weakref
@@ -30,8 +31,20 @@ def _close_all() -> None:
         trainer.close()
 
 
+TRAINER_NICENESS = 10  # the trainer thread yields a core to the pages' reruns
+
+
 class QueueFull(ExplainedError):
     pass
+
+
+def _lower_priority() -> None:
+    """Give this thread a lower CPU priority than the server's page threads (on Linux a thread has its own nice
+    value; elsewhere nothing changes)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), TRAINER_NICENESS)
+    except (AttributeError, OSError):
+        pass
 
 
 @dataclass
@@ -127,6 +140,7 @@ class Trainer:
             self._thread.join(timeout)
 
     def _work(self) -> None:
+        _lower_priority()
         while True:
             with self._lock:
                 while not self._queue and not self._closing:

@@ -79,11 +79,11 @@ def controls(settings: ToySettings) -> LiveRun | None:
         st.session_state[SHOWN_FOR], st.session_state[CURSOR], st.session_state[PLAYING] = key, 0, False
     work = trainer()
     live = work.peek(settings)
-    play, pause, step, reset = st.columns(4)
-    pressed = {name: col.button(tr(f"pg_{name}"), key=f"pg_button_{name}", width="stretch",
-                                icon=icon, type="primary" if name == "play" else "secondary")
-               for name, col, icon in (("play", play, ":material/play_arrow:"), ("pause", pause, ":material/pause:"),
-                                       ("step", step, ":material/skip_next:"), ("reset", reset, ":material/replay:"))}
+    row = st.container(horizontal=True)  # one row of buttons on a phone too (columns would stack)
+    pressed = {name: row.button(tr(f"pg_{name}"), key=f"pg_button_{name}", icon=icon,
+                                type="primary" if name == "play" else "secondary")
+               for name, icon in (("play", ":material/play_arrow:"), ("pause", ":material/pause:"),
+                                  ("step", ":material/skip_next:"), ("reset", ":material/replay:"))}
     st.caption(tr("pg_buttons_help"))
     if pressed["play"] or pressed["step"]:
         try:
