@@ -10,6 +10,8 @@ from tests.helpers import ROOT
 from tests.test_pages import LM_PAGE, TIMEOUT, charts, ok, rendered
 from tests.ui.test_link_reopens import ATTENTION, PATCHES, W, opened
 
+PLAYGROUND = "pages/5_playground.py"
+
 # words of this app's English interface that have no place in a Vietnamese one
 ENGLISH = re.compile(r"\b(Stop|None|threads?|Head|Heads|Average|average|Sample|Upload|Camera|Layer|Download|Picture|"
                      r"Temperature|Characters|Training|Trained|truncated|bytes|image file|or|and|the|of|with|"
@@ -62,11 +64,14 @@ def home(state) -> AppTest:
 
 VIEWS = [
     ("app.py", {}),
-    *[(ATTENTION, {"variant": v}) for v in ("simplified", "trainable", "causal", "multi")],
+    *[(ATTENTION, {"variant": v}) for v in ("simplified", "trainable", "causal", "multi", "position")],
     (ATTENTION, {"embedding_source": "table"}),
     (PATCHES, {}),
     (W, {}),
     *[(LM_PAGE, {"lm_view": v}) for v in ("attention", "gmlp", "amlp", "training", "generate")],
+    *[(PLAYGROUND, {"pg_task": t, "pg_model": m}) for t, m in (("reverse", "gmlp"), ("recall", "amlp"),
+                                                                ("majority", "attention"))],
+    (PLAYGROUND, {"pg_task": "swap", "pg_width_swap": 16}),  # not trained yet: the task's preview
 ]
 
 
