@@ -121,7 +121,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "4. **Language models** — type a line of Shakespeare into three trained models. Which is least "
               "surprised? Look at the attention model's maps, then the gMLP's W: change the text and see which "
               "one moves. Slide through training to watch W's diagonal band form, then let each model continue "
-              "the text.",
+              "the text.\n"
+              "5. **Playground** — press Play on *Reverse* and watch W's anti-diagonal appear; then switch to "
+              "*Associative recall*: the gMLP stalls, the aMLP's tiny attention solves it. Ask the class why, then "
+              "widen the gMLP and try again.",
         "vi": "1. **Attention** — bắt đầu với câu *Hành trình vạn dặm bắt đầu từ một bước chân*. Chuyển sang embedding "
               "3 chiều gõ tay để cả lớp kiểm tra một hàng điểm số trên giấy; sau đó bật *nhân quả (causal)* "
               "và thấy các token phía sau bị che đi.\n"
@@ -133,7 +136,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "4. **Mô hình ngôn ngữ** — gõ một câu của Shakespeare vào ba mô hình đã huấn luyện. Mô hình nào ít "
               "bất ngờ nhất? Xem bản đồ attention của mô hình attention, rồi ma trận W của gMLP: đổi văn bản và "
               "xem cái nào thay đổi. Kéo qua quá trình huấn luyện để thấy dải chéo của W hình thành, rồi để mỗi "
-              "mô hình viết tiếp văn bản."},
+              "mô hình viết tiếp văn bản.\n"
+              "5. **Sân tập** — bấm Chạy với bài *Đảo ngược* và xem đường chéo ngược của W hiện ra; rồi chuyển sang "
+              "*Nhớ cặp khoá–giá trị*: gMLP chững lại, còn attention nhỏ của aMLP giải được. Hỏi cả lớp vì sao, rồi "
+              "tăng độ rộng của gMLP và thử lại."},
     "card_title": {"en": "The default model", "vi": "Mô hình mặc định"},
     "no_default_checkpoint": {"en": "The default checkpoint {path} is missing; train it with "
                                     "`python -m gmlp_core.train --preset s16-wide --out checkpoints/s16.safetensors` "
