@@ -115,13 +115,8 @@ def position(view: AttentionView) -> None:
     declare("shuffle", url="shuffle", parse=integer(0, 10 ** 6))
     lesson = position_lesson(view.lesson.x, view.lesson.settings, int(st.session_state.get("shuffle", 0)))
     shuffled = [view.labels[i] for i in lesson.order]
-    left, right = st.columns(2)
-    with left:
-        show(view.heatmap(lesson.weights, title=tr("original_order"), value_name=tr("weight"),
-                          zrange=(0.0, 1.0)), "position_original")
-    with right:
-        show(heatmap(lesson.shuffled, shuffled, shuffled, title=tr("shuffled_order"), value_name=tr("weight"),
-                     row_title=tr("query"), col_title=tr("key"), zrange=(0.0, 1.0)), "position_shuffled")
+    in_order_and_shuffled(view, (lesson.weights, lesson.shuffled), shuffled, ("original_order", "shuffled_order"),
+                          ("position_original", "position_shuffled"))
     left, right = st.columns(2)
     with left:
         show(heatmap(lesson.permutation, shuffled, view.labels, title=tr("permutation"), value_name="",
@@ -135,14 +130,17 @@ def position(view: AttentionView) -> None:
     dims = [str(i) for i in range(lesson.encoding.shape[1])]
     show(heatmap(lesson.encoding, view.labels, dims, title=tr("pe_title"), value_name="PE", signed=True,
                  row_title=tr("pe_position"), col_title=tr("pe_dimension")), "position_encoding")
-    left, right = st.columns(2)
-    with left:
-        show(view.heatmap(lesson.weights_pe, title=tr("with_pe_original"), value_name=tr("weight"),
-                          zrange=(0.0, 1.0)), "position_pe_original")
-    with right:
-        show(heatmap(lesson.shuffled_pe, shuffled, shuffled, title=tr("with_pe_shuffled"), value_name=tr("weight"),
-                     row_title=tr("query"), col_title=tr("key"), zrange=(0.0, 1.0)), "position_pe_shuffled")
+    in_order_and_shuffled(view, (lesson.weights_pe, lesson.shuffled_pe), shuffled,
+                          ("with_pe_original", "with_pe_shuffled"), ("position_pe_original", "position_pe_shuffled"))
     st.info(tr("pe_differs", gap=sig(lesson.gap_pe, 2)))
+
+
+def in_order_and_shuffled(view: AttentionView, maps: tuple, shuffled: list[str], titles: tuple, keys: tuple) -> None:
+    """Attention on the sentence in order beside attention on the shuffled words, each with its own words."""
+    for weights, labels, title, key, col in zip(maps, (view.labels, shuffled), titles, keys, st.columns(2)):
+        with col:
+            show(heatmap(weights, labels, labels, title=tr(title), value_name=tr("weight"), row_title=tr("query"),
+                         col_title=tr("key"), hidden_text=tr("hidden"), zrange=(0.0, 1.0)), key)
 
 
 def position_w(labels: list[str], shuffled: list[str]) -> None:
