@@ -1,6 +1,6 @@
 """Page rerun times in AppTest and the model forward for one image, on this machine.
 
-    python benchmarks/bench_app.py [--reruns 20]
+    python benchmarks/bench_app.py [--reruns 20] [--no-figure-cache]
 
 Prints the median and 90th percentile of each page's rerun (after a first, warming run), and the
 median of this process's CPU time for it (what the page cost, even on a busy machine), beside an
@@ -12,7 +12,7 @@ weights, 30 layers, as an upload would bring it); then the s16 forward pass for 
 
 AppTest reruns the whole page for every change; on the server a widget inside a fragment (Spatial
 W's query patch and snapshot slider, the generation settings) reruns its fragment only, which
-benchmarks/bench_load.py --sessions 1 measures.
+benchmarks/bench_load.py --sessions 4 measures (one student on each page).
 """
 
 import argparse
@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import plotly.graph_objects as go
 import timm
 import torch
 
@@ -37,7 +38,7 @@ from gmlp_core.formats.checkpoints import load_checkpoint, save_checkpoint  # no
 from gmlp_core.formats.images import load_image  # noqa: E402
 from gmlp_core.analysis.inference import prepare  # noqa: E402
 from gmlp_core.models import GMLPVision, preset, spatial_weights  # noqa: E402
-from gmlp_core.ui import checkpoints as ui_checkpoints  # noqa: E402
+from gmlp_core.ui import checkpoints as ui_checkpoints, plots  # noqa: E402
 
 from bench_load import WORDS  # noqa: E402
 
@@ -132,9 +133,14 @@ def main() -> None:
     parser.add_argument("--reruns", type=int, default=20)
     parser.add_argument("--checkpoint", default=str(ROOT / "checkpoints" / "s16.safetensors"))
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (the server's: 1)")
+    parser.add_argument("--no-figure-cache", action="store_true",
+                        help="build every figure anew (Plotly's own go.Figure), as before the figure cache")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    if args.no_figure_cache:
+        plots.shared_figure = lambda data, layout: go.Figure(data=data, layout=layout)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, figure cache "
+          f"{'off' if args.no_figure_cache else 'on'}")
     print(describe("empty page", timed_reruns(AppTest.from_string("import streamlit as st\nst.write('hi')"),
                                               args.reruns)))
     for page in PAGES:

@@ -66,8 +66,12 @@ def per_head_and_average(maps: torch.Tensor, labels: list[str], chosen: list[int
 
 
 def numbers_expander(weights, labels: list[str], key: str, scores=None, context=None) -> None:
-    """The weights as a table (and the scores and context behind them) with a CSV of the weights."""
-    with st.expander(tr("numbers")):
+    """The weights as a table (and the scores and context behind them) with a CSV of the weights, made only while
+    the expander is open (opening it reruns the page): a closed one costs a rerun nothing."""
+    numbers = st.expander(tr("numbers"), key=f"numbers_{key}", on_change="rerun")
+    with numbers:
+        if not numbers.open:
+            return
         st.markdown(f"**{tr('weights')}**")
         st.dataframe(localized(matrix_frame(weights, labels, labels), lang()), width="stretch")
         st.download_button(tr("download_csv"), matrix_csv(weights, labels, labels), f"{key}.csv", "text/csv",
