@@ -17,9 +17,10 @@ own websocket protocol (every widget's value, and the fragment when the widget l
 
 Each student opens its page (all at once, like a class opening the link), then changes one thing
 every ~3 s (uniform 2-4 s). A change's latency is the time from sending it to the server's "script
-finished". Prints reruns, errors and reruns per second, p50 / p95 / max latency per page, per
-action and overall, the first visits' latency, and the servers' resident memory (sampled every
-second while the students work: before, peak, after).
+finished" (for a new seed also to its first characters written: the rest stream in). Prints
+reruns, errors and reruns per second, p50 / p95 / max latency per page, per action and overall,
+the first visits' latency, and the servers' resident memory (sampled every second while the
+students work: before, peak, after).
 
 With --processes P > 1, P servers run behind nginx with sticky sessions, configured as README.md
 describes (NGINX_CONFIG below): each simulated student first fetches the page through the proxy,
@@ -142,6 +143,7 @@ class Session:
         self.connection, self.page, self.query = connection, page, query
         self.widgets: dict[str, Widget] = {}  # by the widget's key
         self.values: dict[str, WidgetState] = {}  # by the widget's id
+        self.first_text_at: float | None = None  # when the last run first drew generated text (st.code)
 
     async def run(self, fragment: str = "") -> None:
         """Ask for a rerun (of one fragment, or the page) and read the server's messages up to its end; an
@@ -152,6 +154,7 @@ class Session:
         message.rerun_script.fragment_id = fragment
         message.rerun_script.widget_states.widgets.extend(self.values.values())
         await self.connection.send(message.SerializeToString())
+        self.first_text_at = None
         while True:
             forward = ForwardMsg()
             forward.ParseFromString(await self.connection.recv())
@@ -163,6 +166,8 @@ class Session:
 
     def _saw(self, element, fragment: str) -> None:
         kind = element.WhichOneof("type")
+        if kind == "code" and self.first_text_at is None:
+            self.first_text_at = time.perf_counter()
         if kind == "exception":
             where = element.exception.stack_trace[-1].strip() if element.exception.stack_trace else "?"
             raise RuntimeError(f"the page drew an exception: {element.exception.type}: {element.exception.message} "
@@ -232,6 +237,7 @@ class Results:
 
     changes: list = field(default_factory=list)
     first_visits: list = field(default_factory=list)
+    first_text: list = field(default_factory=list)  # a new seed's first written characters, in seconds
     errors: list = field(default_factory=list)
 
 
@@ -258,6 +264,8 @@ async def student(port: int, number: int, seconds: float, results: Results) -> N
                 start = time.perf_counter()
                 await session.change(key, value(rng, session.widgets[key]))
                 results.changes.append((page, action, time.perf_counter() - start))
+                if key == "lm_seed" and session.first_text_at is not None:
+                    results.first_text.append(session.first_text_at - start)
     except Exception as err:  # a benchmark counts failures instead of stopping at the first
         results.errors.append(f"{page}: {type(err).__name__}: {err}")
 
@@ -397,7 +405,9 @@ def report(args, gc: str, sessions: int, results: Results, memory: list[float], 
         print(latency_row(page, [s for p, _, s in results.changes if p == page]))
         for action, *_ in ACTIONS[page]:
             print(latency_row(f"  {action}", [s for p, a, s in results.changes if p == page and a == action]))
+    print(latency_row("  generate: its first characters", results.first_text))
     print(latency_row("all changes", [s for *_, s in results.changes]))
+    print(latency_row("all changes but generating", [s for _, a, s in results.changes if a != "generate (new seed)"]))
     print(latency_row("first visits (opening the page)", [s for _, s in results.first_visits]))
     for page in PAGES:
         print(latency_row(f"  {page}", [s for p, s in results.first_visits if p == page]))
