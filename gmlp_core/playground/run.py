@@ -124,6 +124,17 @@ class ToyRun:
         return self.task.source
 
 
+def frame_every(total: int) -> int:
+    """Steps between recorded frames: about FRAMES of them a run."""
+    return max(1, total // FRAMES)
+
+
+def frame_count(total: int) -> int:
+    """Frames a run of `total` steps records: step 0, every frame_every steps, and the last step."""
+    every = frame_every(total)
+    return 1 + total // every + (total % every != 0)
+
+
 def held_out_set(settings: ToySettings, spec: TaskSpec) -> tuple[torch.Tensor, torch.Tensor]:
     """The HELD_OUT sequences a run is scored on, from their own seed; the first is the run's example."""
     return spec.batch(torch.Generator().manual_seed(HELD_OUT_SEED + settings.seed), HELD_OUT)
@@ -178,7 +189,7 @@ def run_settings(settings: ToySettings, on_step: Callable[[Frame], None] | None 
     example = held_out[0][0]
     run = ToyRun(settings, spec, model, example=(example.tolist(), held_out[1][0].tolist()))
     total = settings.total_steps
-    every = max(1, total // FRAMES)
+    every = frame_every(total)
     warmup = min(100, total // 10)
 
     def record(frame: Frame) -> None:

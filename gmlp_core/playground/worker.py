@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import ExplainedError
 from .record import load_run
-from .run import Frame, Stopped, ToyRun, ToySettings, run_settings
+from .run import Frame, Stopped, ToyRun, ToySettings, frame_count, run_settings
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 _TRAINERS: weakref.WeakSet = weakref.WeakSet()  # every trainer of this process, closed at exit
@@ -31,7 +31,7 @@ def _close_all() -> None:
         trainer.close()
 
 
-TRAINER_NICENESS = 10  # the trainer thread yields a core to the pages' reruns
+TRAINER_NICENESS = 5  # the trainer thread yields to the pages' reruns (10 starved it on a busy machine)
 
 
 class QueueFull(ExplainedError):
@@ -63,9 +63,7 @@ class LiveRun:
 
     @property
     def expected_frames(self) -> int:
-        steps = self.settings.total_steps
-        every = max(1, steps // 40)
-        return 1 + steps // every + (steps % every != 0)
+        return frame_count(self.settings.total_steps)
 
 
 class Trainer:
