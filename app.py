@@ -19,6 +19,7 @@ from gmlp_core.ui.janitor import start as start_janitor
 from gmlp_core.ui.layout import grid, setup_page
 from gmlp_core.ui.locale import date, device, num, pct, tr
 from gmlp_core.ui.plots import history_figure
+from gmlp_core.ui.sections import show
 from gmlp_core.ui.preload import start as start_preload
 from gmlp_core.ui.share import share_link
 from gmlp_core.ui.state import keep_widget_state, mirror_to_url, read_link, url_params
@@ -75,8 +76,8 @@ def model_card() -> None:
     if meta.get("history"):
         legends = {"train_top1": tr("legend_train_top1"), "val_top1": tr("legend_val_top1"),
                    "val_top5": tr("legend_val_top5")}
-        st.plotly_chart(history_figure(meta["history"], tr("card_history"), tr("epoch"), tr("accuracy"), legends),
-                        width="stretch", key="history")
+        show(history_figure(meta["history"], tr("card_history"), tr("epoch"), tr("accuracy"), legends),
+             "history")
 
 
 start_janitor()

@@ -12,7 +12,7 @@ from gmlp_core.ui.layout import setup_page
 from gmlp_core.ui.locale import explain, lang, tr
 from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.state import integer, kept
-from gmlp_core.ui.views.attention import VARIANTS, AttentionView
+from gmlp_core.ui.views.attention import CAUSAL_SWITCHABLE, VARIANTS, AttentionView
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -50,6 +50,12 @@ if not tokens or source == "table" and typed is None:
     st.stop()
 st.caption(tr("tokens_line", n=len(tokens), tokens="  ·  ".join(literal(t) for t in tokens)))
 
+# one variant at a time: only what is on screen is computed into charts
+# the numbered steps name themselves; a hidden label leaves the projector's first screen to the maps
+variant = kept(st.radio, tr("variant"), key="variant", default="simplified",
+               options=list(VARIANTS), horizontal=True,
+               format_func=lambda v: tr(f"tab_{v}"), label_visibility="collapsed", url="variant")
+
 # ---- controls
 with st.sidebar:
     st.subheader(tr("controls"))
@@ -61,17 +67,14 @@ with st.sidebar:
     seed = kept(st.number_input, tr("seed"), 0, 10_000, key="seed", default=DEFAULTS.seed, url="seed",
                 parse=integer(0, 10_000))
     scale = kept(st.toggle, tr("scale"), key="scale", default=True, url="scale")
-    causal = kept(st.toggle, tr("causal_toggle"), key="causal", default=False, url="causal")
+    # the causal switch only where it acts (step 1 is never causal, step 3 always is)
+    causal = kept(st.toggle, tr("causal_toggle"), key="causal", default=False, url="causal") \
+        if variant in CAUSAL_SWITCHABLE else st.session_state.get("causal", False)
     dropout = decimal_slider(tr("dropout"), 0.0, 0.9, 0.05, key="dropout", default=0.0, url="dropout")
-    shared = kept(st.toggle, tr("shared_scale"), key="shared_scale", default=False, url="shared")
+    shared = kept(st.toggle, tr("shared_scale"), key="shared_scale", default=True, url="shared")
 
 x = embed(tokens, dim, int(seed)) if source == "seed" else typed  # the seed's widget (and link value) first
 
 lesson = build_attention_lesson(x, LessonSettings(int(d_out), int(heads), int(seed), scale, causal, dropout))
 
-# one variant at a time: only what is on screen is computed into charts
-# the numbered steps name themselves; a hidden label leaves the projector's first screen to the maps
-variant = kept(st.radio, tr("variant"), key="variant", default="simplified",
-               options=list(VARIANTS), horizontal=True,
-               format_func=lambda v: tr(f"tab_{v}"), label_visibility="collapsed", url="variant")
 VARIANTS[variant](AttentionView(lesson, tokens, int(heads), int(d_out), dropout, shared))

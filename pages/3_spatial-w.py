@@ -15,7 +15,7 @@ from gmlp_core.ui.locale import num, pct, structure_columns, tr
 from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.plots import heatmap, kernel_figure, value_range
 from gmlp_core.ui.samples import current_image, decoded, sample_gallery, sample_label, sample_picker
-from gmlp_core.ui.sections import heads_picker, layer_picker, per_head_and_average
+from gmlp_core.ui.sections import heads_picker, layer_picker, per_head_and_average, show
 from gmlp_core.ui.state import kept
 from gmlp_core.ui.tables import grid_structure_frame
 from gmlp_core.ui.views.spatial_w import SpatialView, notes_and_downloads, rows_on_picture, snapshots_section
@@ -58,11 +58,11 @@ average_kernel = offset_kernel(average, config.grid_size)
 kernel_range = value_range(kernels, average_kernel, signed=True) if shared else None
 kernel_views = [(tr("head_n", n=h), kernels[h]) for h in range(config.heads)] + \
     [(tr("average_short"), average_kernel)]
-for (title, kernel), col in grid(kernel_views, min(len(kernel_views), 3)):
+for (title, kernel), col in grid(kernel_views, min(len(kernel_views), 3), multiples="kernels"):
     with col:
-        st.plotly_chart(kernel_figure(kernel, title=title, value_name=tr("mean_w"), row_title=tr("rows_down"),
-                                      col_title=tr("columns_right"), zrange=kernel_range, height=240),
-                        width="stretch", key=f"kernel_{title}")
+        show(kernel_figure(kernel, title=title, value_name=tr("mean_w"), row_title=tr("rows_down"),
+                           col_title=tr("columns_right"), zrange=kernel_range, height=240),
+             f"kernel_{title}")
 st.caption(tr("w_kernel_explain"))
 structure_views = [(tr("head_n", n=h), layer_w[h]) for h in range(config.heads)] + \
     [(tr("average_of", heads=", ".join(map(str, chosen))), average)]
@@ -96,10 +96,9 @@ st.subheader(tr("attention_vs_w"))
 attention = token_attention(model, x, layer)
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(heatmap(attention.weights, labels, labels, title=tr("attention_on_image"),
-                            value_name=tr("weight"), row_title=tr("query"), col_title=tr("key")),
-                    width="stretch", key="attention")
+    show(heatmap(attention.weights, labels, labels, title=tr("attention_on_image"),
+                 value_name=tr("weight"), **names), "attention")
 with right:
-    st.plotly_chart(heatmap(average, labels, labels, title=tr("w_same_for_all"), value_name="W", signed=True,
-                            zrange=average_range, **names), width="stretch", key="w_beside")
+    show(heatmap(average, labels, labels, title=tr("w_same_for_all"), value_name="W", signed=True,
+                 zrange=average_range, **names), "w_beside")
 st.info(tr("attention_vs_w_explain"))

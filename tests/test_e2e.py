@@ -204,10 +204,8 @@ def test_the_image_page_speaks_vietnamese_class_names(app_url, browser_page):
     assert metric.inner_text().strip() in vietnamese
 
 
-def test_clicking_a_gallery_picture_uses_it(app_url, browser_page):
-    page = browser_page
-    page.goto(app_url)  # a fresh server's first visitor on a deep link meets Streamlit's "Page not found" once
-    expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=60_000)
+def pick_from_gallery(page, app_url: str, sample: str) -> None:
+    """Open the Patches page on airplane_0000, open the gallery and click `sample`'s picture; wait for its use."""
     page.goto(f"{app_url}/patches?sample=airplane_0000")
     expect(page.get_by_test_id("stMetricValue")).to_be_visible(timeout=60_000)
     page.get_by_text("Sample gallery: click a picture to use it").click()
@@ -215,13 +213,22 @@ def test_clicking_a_gallery_picture_uses_it(app_url, browser_page):
     expect(gallery).to_be_visible(timeout=30_000)
     pictures = gallery.locator("svg image")
     expect(pictures).to_have_count(20, timeout=30_000)
-    names = sorted(p.name for p in (ROOT / "gmlp_core" / "ui" / "samples").glob("*.jpg"))
-    box = pictures.nth(names.index("frog_0002.jpg")).bounding_box()
+    names = sorted(p.stem for p in (ROOT / "gmlp_core" / "ui" / "samples").glob("*.jpg"))
+    picture = pictures.nth(names.index(sample))
+    picture.scroll_into_view_if_needed()
+    box = picture.bounding_box()
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.move(*centre)  # Plotly picks the clicked point from the hover, as under a real pointer
     page.wait_for_timeout(500)
     page.mouse.click(*centre)
-    expect(page).to_have_url(re.compile(r"sample=frog_0002"), timeout=30_000)
+    expect(page).to_have_url(re.compile(f"sample={sample}"), timeout=30_000)
+
+
+def test_clicking_a_gallery_picture_uses_it(app_url, browser_page):
+    page = browser_page
+    page.goto(app_url)  # a fresh server's first visitor on a deep link meets Streamlit's "Page not found" once
+    expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=60_000)
+    pick_from_gallery(page, app_url, "frog_0002")
     expect(page.get_by_test_id("stCaptionContainer").filter(has_text="frog")).not_to_have_count(0, timeout=30_000)
     no_exception(page)
 

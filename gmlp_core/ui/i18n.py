@@ -32,6 +32,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "choose_a_head": {"en": "Choose at least one head to average.",
                       "vi": "Hãy chọn ít nhất một head để lấy trung bình."},
     "shared_scale": {"en": "Shared colour scale", "vi": "Dùng chung thang màu"},
+    "chart_zoom_back": {"en": "Double-click to zoom back out", "vi": "Nhấp đúp để thu về như cũ"},
     "weight": {"en": "weight", "vi": "trọng số"},
     "query": {"en": "query token", "vi": "token truy vấn (query)"},
     "key": {"en": "key token", "vi": "token khoá (key)"},
@@ -382,6 +383,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "w_image_sample": {"en": "A sample", "vi": "Một ảnh mẫu"},
     "image_caption": {"en": "Picture: {name}", "vi": "Ảnh: {name}"},
     "query_patch": {"en": "Output token m", "vi": "Token đầu ra m"},
+    "pick_patch_help": {"en": "Click a patch of the picture to choose it.", "vi": "Bấm vào một patch trên ảnh để chọn nó."},
+    "patch_hover": {"en": "patch", "vi": "patch"},
     "token_n": {"en": "token {name}", "vi": "token {name}"},
     "row_explain": {"en": "Row {name} of W laid back on the patch grid: colour = how much token {name} takes "
                           "from each patch (black box: the token itself).",

@@ -11,14 +11,34 @@ from .locale import tr
 FAVICON = Path(__file__).resolve().parent / "favicon.png"  # a local file: no request leaves the machine for it
 
 
+# On a touch screen a thumb on a chart scrolls the page: Plotly's drag layer (which would zoom or pan, and stops
+# the page's scroll) lets touches through to the page; a mouse still zooms. Pickers (a gallery, the patches of a
+# picture: keys ending _gallery, _picker) keep their taps. Choices a finger can hit: 40 px tall.
+STYLE = """<style>
+@media (pointer: coarse) {
+  .stElementContainer:not([class*="_gallery"]):not([class*="_picker"]) .js-plotly-plot .draglayer * {
+    pointer-events: none !important; }
+}
+[data-testid="stRadio"] label, [data-testid="stCheckbox"] label { min-height: 40px; align-items: center; }
+/* a column holding a sticky_ container stays on screen while its neighbour (a gallery) scrolls */
+[data-testid="stColumn"]:has([class*="st-key-sticky_"]) { position: sticky; top: 4rem; align-self: flex-start; }
+@media (max-width: 640px) {  /* small multiples stay side by side on a phone instead of one a screen */
+  [class*="st-key-multiples_"] [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 0 !important; }
+}
+</style>"""
+
+
 def setup_page(title_key: str, heading: str | None = None) -> None:
-    """Page config and the page heading (by default the page title)."""
+    """Page config, the app's style and the page heading (by default the page title)."""
     st.set_page_config(page_title=f"{tr(title_key)} · gMLP Explorer", page_icon=str(FAVICON), layout="wide")
+    st.html(STYLE)
     st.title(heading or tr(title_key))
 
 
-def grid(items, per_row: int, gap: str = "small"):
-    """(item, column) pairs, per_row columns a row: the small-multiples layout every page uses."""
+def grid(items, per_row: int, gap: str = "small", multiples: str | None = None):
+    """(item, column) pairs, per_row columns a row: the small-multiples layout every page uses.
+    multiples: a name for a grid of charts that stays per_row a row on a phone (Streamlit stacks columns there)."""
     items = list(items)
+    box = st.container(key=f"multiples_{multiples}") if multiples else st
     for start in range(0, len(items), per_row):
-        yield from zip(items[start:start + per_row], st.columns(per_row, gap=gap))
+        yield from zip(items[start:start + per_row], box.columns(per_row, gap=gap))

@@ -10,7 +10,7 @@ import streamlit as st
 import torch
 
 from ..analysis.language import generate_stream, read_text
-from ..models import attention_maps, head_average, spatial_weights
+from ..models import attention_maps, causal_mask, head_average, spatial_weights
 from .plots import heatmap
 from .checkpoints import cached_checkpoint
 
@@ -35,14 +35,15 @@ def causal_w(path: str, modified: float) -> torch.Tensor:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def full_w_figure(path: str, modified: float, layer: int, heads: tuple[int, ...], title: str, row_title: str,
-                  col_title: str, snapshot: int | None = None) -> go.Figure:
+                  col_title: str, hidden_text: str = "hidden", snapshot: int | None = None) -> go.Figure:
     """The whole block x block W of one layer, averaged over heads (at a training snapshot, or as trained):
     the same for every text, so built once per choice and shared (never modified by the pages)."""
     info = cached_checkpoint(path, modified)[1]
     weights = causal_w(path, modified)[layer] if snapshot is None else info.snapshots[snapshot, layer]
     positions = [str(i) for i in range(weights.shape[-1])]
     return heatmap(head_average(weights, list(heads) or None), positions, positions, value_name="W", signed=True,
-                   title=title, height=560, row_title=row_title, col_title=col_title)
+                   title=title, height=560, row_title=row_title, col_title=col_title,
+                   hidden=causal_mask(len(positions)), hidden_text=hidden_text)
 
 
 FINISHED_TEXTS = 512  # continuations kept for every session (a class asking for the same one shares it)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import textwrap
 
 import numpy as np
 import plotly.graph_objects as go
@@ -14,8 +15,11 @@ from .figure_cache import shared_figure
 HIDDEN_COLOUR = "#d9d9d9"
 WEIGHT_SCALE = "Viridis"
 SIGNED_SCALE = "RdBu_r"
-CELL_NUMBERS_UP_TO = 8  # tokens; beyond this a cell in a half-width column is too narrow for "0.00"
-FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=12)
+CELL_NUMBERS_UP_TO = 12  # tokens; beyond this a cell in a half-width column is too narrow for "0.00"
+TEXT_COLOUR = "#31333F"  # Streamlit's text colour: its theme draws ticks in #808495, 3.7:1 on white, too pale to project
+FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=12, color=TEXT_COLOUR)
+TICK_FONT = dict(size=12, color=TEXT_COLOUR)  # the smallest text a class reads off a projector
+TITLE_CHARS = 40  # a title wider than this wraps: a half-width column at 1024 px or a phone holds ~45 at 14 px
 
 
 def escape_label(label) -> str:
@@ -41,10 +45,17 @@ def axis_labels(labels) -> list[str]:
     return [f"{i}: {escape_label(label)}" for i, label in enumerate(labels)]
 
 
-def ticks(categories: list[str], labels, most: int = 40) -> dict:
-    """Axis ticks for category axes: every label, or every k-th one so that at most `most` show."""
-    step = max(1, -(-len(categories) // most))
-    return dict(tickmode="array", tickvals=categories[::step], ticktext=[escape_label(label) for label in labels][::step])
+def category_axis(categories: list[str], labels) -> dict:
+    """A category axis showing `labels` for its (unique, position-prefixed) categories. Plotly spaces the ticks for
+    the drawn length, 1.2 font sizes apart (every label when there is room, every k-th when not), and turns
+    labels wider than that upright, never slanted, so no two labels overlap on a phone or a projector."""
+    return dict(type="category", tickmode="auto", tickfont=TICK_FONT, autotickangles=[0, 90],
+                labelalias=dict(zip(categories, (escape_label(label) for label in labels))))
+
+
+def wrapped(title: str) -> str:
+    """A title in lines of at most TITLE_CHARS characters (Plotly never wraps one, and cuts it at the chart's edge)."""
+    return "<br>".join(textwrap.wrap(title, TITLE_CHARS)) or title
 
 
 def figure_of(data: list, layout: dict) -> go.Figure:
@@ -84,7 +95,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
         # the colour bar lies under the map: in a narrow column the width is what the matrix lacks
         colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="bottom"),
                       orientation="h", y=-0.02, yanchor="top", len=1.0, thickness=6 if compact else 10,
-                      tickfont=dict(size=9 if compact else 11)),
+                      tickfont=TICK_FONT),
         hoverongaps=False, xgap=1, ygap=1,
         # few tokens: the numbers themselves in the cells, so a class can read them off the projector
         texttemplate="%{z:.2f}" if max(rows, cols) <= CELL_NUMBERS_UP_TO and not compact else None,
@@ -100,22 +111,24 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     square = compact or max(rows, cols) > 12
     # (+20 for a title over stretched rows: it takes its own line above the column title, not the rows' height)
     size = height or (400 if square else max(320, min(680, 130 + 30 * rows)) + (20 if title else 0))
-    tick_font = dict(size=8 if compact or max(rows, cols) > 24 else 11)
-    # with a column title the top margin is Plotly's to size (automargin on the title and the column axis): many
-    # or long column labels turn upright and need more room, and a fixed margin let the column title run into the
-    # title; small multiples have no column title and keep their labels flat, so a fixed margin fits them
+    # the top margin is Plotly's to size (automargin on the title and the column axis): many or long column labels
+    # turn upright and need more room, and a fixed margin let them run into the title
+    heading = wrapped(escape_label(title))
+    # Plotly lifts a title of several lines, once it has made room for it, by (1.3 * extra lines + 0.35) em, its
+    # first line's baseline then above the chart's top edge: pad it down by that and the line's own 1 em
+    extra_lines = heading.count("<br>")
+    lift = round(14 * (1.35 + 1.3 * extra_lines)) if extra_lines else 0
     return figure_of(data, dict(
-        title=dict(text=escape_label(title), font=dict(size=14), y=1.0, yanchor="top", yref="container",
-                   pad=dict(t=8), automargin=not compact), height=size,
+        title=dict(text=heading, font=dict(size=14), y=1.0, yanchor="top", yref="container",
+                   pad=dict(t=8 + lift), automargin=True), height=size,
         margin=dict(l=10, r=10, t=(30 if title else 0) + 10 if compact else 10, b=10), plot_bgcolor=HIDDEN_COLOUR,
         font=FONT,
-        xaxis=dict(title="" if compact else escape_label(col_title), **ticks(x, col_labels, 16 if compact else 40),
-                   side="top", showgrid=False, constrain="domain", tickfont=tick_font, automargin=not compact,
-                   tickangle=0 if compact else None, type="category"),
-        yaxis=dict(title="" if compact else escape_label(row_title), **ticks(y, row_labels, 16 if compact else 40),
-                   autorange="reversed", showgrid=False, scaleanchor="x" if square else None, constrain="domain",
-                   tickfont=tick_font,
-                   type="category"),
+        xaxis=dict(title=dict(text="" if compact else escape_label(col_title), font=dict(color=TEXT_COLOUR)),
+                   **category_axis(x, col_labels),
+                   side="top", showgrid=False, constrain="domain", automargin=True),
+        yaxis=dict(title=dict(text="" if compact else escape_label(row_title), font=dict(color=TEXT_COLOUR)),
+                   **category_axis(y, row_labels),
+                   autorange="reversed", showgrid=False, scaleanchor="x" if square else None, constrain="domain"),
         shapes=shapes or [],
     ))
 
@@ -135,18 +148,41 @@ def _image_layout(title: str, height: int, **more) -> dict:
                 yaxis=dict(visible=False, scaleanchor="x", constrain="domain", autorange="reversed"), **more)
 
 
-def patch_grid_figure(pixels: np.ndarray, patch_size: int, title: str = "", height: int = 320) -> go.Figure:
-    """The model-size image with the patch grid drawn on it and each patch's number at its centre."""
+def _patch_frame(patch: int, grid: int, patch_size: int, colour: str = "black") -> list[dict]:
+    """A frame around one patch of a (grid x grid) picture as a Plotly shape; none when it is off the grid."""
+    if not 0 <= patch < grid * grid:
+        return []
+    row, col = divmod(patch, grid)
+    return [dict(type="rect", x0=col * patch_size - 0.5, x1=(col + 1) * patch_size - 0.5,
+                 y0=row * patch_size - 0.5, y1=(row + 1) * patch_size - 0.5, line=dict(color=colour, width=3))]
+
+
+def patch_grid_figure(pixels: np.ndarray, patch_size: int, title: str = "", height: int = 320,
+                      picked: int | None = None, hover_text: str = "patch") -> go.Figure:
+    """The model-size image with the patch grid drawn on it and each patch's number at its centre.
+
+    picked: a picker: the picked patch framed, and an invisible point on every patch that a click selects
+    (st.plotly_chart(..., on_select=..., selection_mode="points")); a point's index is its patch's number.
+    """
     side = pixels.shape[0]
     grid = side // patch_size
     line = dict(color="white", width=2)
     edges = [k * patch_size - 0.5 for k in range(1, grid)]
     shapes = [dict(type="line", x0=e, x1=e, y0=-0.5, y1=side - 0.5, line=line) for e in edges] + \
              [dict(type="line", y0=e, y1=e, x0=-0.5, x1=side - 0.5, line=line) for e in edges]
-    annotations = [dict(x=(i % grid) * patch_size + patch_size / 2 - 0.5, y=(i // grid) * patch_size + patch_size / 2 - 0.5,
-                        text=f"<b>{i}</b>", showarrow=False, font=dict(color="white", size=max(9, 16 - grid)),
-                        bgcolor="rgba(0,0,0,0.45)") for i in range(grid * grid)]
-    return figure_of([_image_trace(pixels)], _image_layout(title, height, shapes=shapes, annotations=annotations))
+    centres = [((i % grid) * patch_size + patch_size / 2 - 0.5, (i // grid) * patch_size + patch_size / 2 - 0.5)
+               for i in range(grid * grid)]
+    annotations = [dict(x=x, y=y, text=f"<b>{i}</b>", showarrow=False, bgcolor="rgba(0,0,0,0.45)",
+                        font=dict(color="white", size=12 if grid > 4 else 14)) for i, (x, y) in enumerate(centres)]
+    if picked is None:
+        return figure_of([_image_trace(pixels)], _image_layout(title, height, shapes=shapes, annotations=annotations))
+    points = dict(type="scatter", x=[x for x, _ in centres], y=[y for _, y in centres], mode="markers",
+                  marker=dict(size=max(8, 200 // grid), color="rgba(0,0,0,0)", symbol="square"),
+                  customdata=list(range(grid * grid)), hovertemplate=f"{escape_label(hover_text)} %{{customdata}}"
+                  "<extra></extra>", selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
+    return figure_of([dict(_image_trace(pixels), hoverinfo="skip", hovertemplate=None), points], _image_layout(
+        title, height, shapes=shapes + _patch_frame(picked, grid, patch_size, "#ff4b4b"), annotations=annotations,
+        dragmode=False, hovermode="closest", hoverdistance=100, showlegend=False))
 
 
 def patch_sequence_figure(pixels: np.ndarray, patch_size: int, cls_token: bool, title: str = "",
@@ -154,17 +190,23 @@ def patch_sequence_figure(pixels: np.ndarray, patch_size: int, cls_token: bool, 
     """The patches in the order the model reads them, one tile each, [CLS] first when the model has one."""
     patches = patch_grid(pixels, patch_size)
     tiles = ([np.full_like(patches[0], 200)] if cls_token else []) + list(patches)
-    labels = ([cls_label] if cls_token else []) + [str(i) for i in range(len(patches))]
     gap = max(1, patch_size // 4)
     strip = np.full((patch_size, len(tiles) * (patch_size + gap) - gap, 3), 255, dtype=np.uint8)
     for i, tile in enumerate(tiles):
         strip[:, i * (patch_size + gap):i * (patch_size + gap) + patch_size] = tile
-    annotations = [dict(x=i * (patch_size + gap) + patch_size / 2 - 0.5, y=patch_size + 0.5, yanchor="top",
-                        text=label, showarrow=False, font=dict(size=10)) for i, label in enumerate(labels)]
-    return figure_of([dict(type="image", z=strip, hoverinfo="skip")], dict(
+    # one tile (and its gap) is one unit of x, tile k's centre at its patch number ([CLS] at -1): Plotly's own
+    # ticks then number the patches, every one when there is room and every 5th or 10th when not
+    unit = 1 / (patch_size + gap)
+    first = -1 if cls_token else 0
+    image = dict(type="image", z=strip, hoverinfo="skip", dx=unit, dy=unit, x0=first - (patch_size - 1) / 2 * unit,
+                 y0=0)
+    ticks = dict(nticks=len(tiles) + 1) if len(tiles) <= 20 else {}
+    return figure_of([image], dict(
         title=dict(text=title, font=dict(size=14)), height=150 if len(tiles) <= 20 else 130,
-        margin=dict(l=0, r=0, t=36 if title else 0, b=24), font=FONT, annotations=annotations,
-        xaxis=dict(visible=False), yaxis=dict(visible=False, scaleanchor="x", range=[patch_size + 3, -0.5])))
+        margin=dict(l=0, r=0, t=36 if title else 0, b=24), font=FONT,
+        xaxis=dict(showgrid=False, zeroline=False, ticks="", tickfont=TICK_FONT, **ticks,
+                   labelalias={"\u2212" + "1": cls_label} if cls_token else None),
+        yaxis=dict(visible=False, scaleanchor="x", range=[(patch_size + 1) * unit, -unit / 2])))
 
 
 def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str = "probability",
@@ -177,8 +219,8 @@ def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str =
                 hovertemplate="%{y}: %{x:.2%}<extra></extra>")
     return figure_of([bars], dict(title=dict(text=title, font=dict(size=14)), height=60 + 36 * len(top), font=FONT,
                                   margin=dict(l=10, r=10, t=36 if title else 10, b=10),
-                                  xaxis=dict(title=value_name, range=[0, 1], tickformat=".0%"),
-                                  yaxis=dict(autorange="reversed")))
+                                  xaxis=dict(title=value_name, range=[0, 1], tickformat=".0%", tickfont=TICK_FONT),
+                                  yaxis=dict(autorange="reversed", tickfont=TICK_FONT)))
 
 
 def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: int, *, title: str = "",
@@ -198,16 +240,12 @@ def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: i
     overlay = dict(
         type="heatmap", z=values.reshape(grid, grid), x=centres, y=centres, customdata=numbers, opacity=0.6,
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
-        colorbar=dict(title=dict(text=value_name, side="right"), thickness=12),
+        colorbar=dict(title=dict(text=value_name, side="bottom"), orientation="h", y=-0.02, yanchor="top", len=1.0,
+                      thickness=8, tickfont=TICK_FONT, nticks=4),  # under the picture: a narrow column keeps its width
         hovertemplate=f"{escape_label(hover_text)} %{{customdata}}: %{{z:.4g}}<extra></extra>",
     )
-    shapes = []
-    if 0 <= query < grid * grid:
-        row, col = divmod(query, grid)
-        shapes.append(dict(type="rect", x0=col * patch_size - 0.5, x1=(col + 1) * patch_size - 0.5,
-                           y0=row * patch_size - 0.5, y1=(row + 1) * patch_size - 0.5,
-                           line=dict(color="black", width=3)))
-    return figure_of([_image_trace(pixels), overlay], _image_layout(title, height, shapes=shapes))
+    return figure_of([_image_trace(pixels), overlay],
+                     _image_layout(title, height, shapes=_patch_frame(query, grid, patch_size)))
 
 
 def kernel_figure(kernel, *, title: str = "", value_name: str = "mean W", row_title: str = "rows down",
@@ -268,7 +306,8 @@ def history_figure(history: list[dict], title: str = "", epoch_title: str = "epo
              for key, name in (legends or HISTORY_LEGENDS).items() if history and key in history[0]]
     return figure_of(lines, dict(title=dict(text=title, font=dict(size=14)), height=280, font=FONT,
                                  margin=dict(l=10, r=10, t=36 if title else 10, b=10),
-                                 xaxis=dict(title=epoch_title), yaxis=dict(title=accuracy_title, tickformat=".0%"),
+                                 xaxis=dict(title=epoch_title, tickfont=TICK_FONT),
+                                 yaxis=dict(title=accuracy_title, tickformat=".0%", tickfont=TICK_FONT),
                                  legend=dict(orientation="h", y=-0.3)))
 
 
@@ -289,9 +328,8 @@ def surprise_figure(chars: list[str], series: dict[str, tuple], title: str = "",
     return figure_of(lines, dict(
         title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT, hovermode="closest",
         margin=dict(l=10, r=10, t=36 if title else 10, b=10), legend=dict(orientation="h", y=-0.35),
-        xaxis=dict(type="category", **ticks(x, chars[1:], 64), title=escape_label(char_title), tickangle=0,
-                   tickfont=dict(size=10 if len(chars) < 60 else 8)),
-        yaxis=dict(title=escape_label(value_name), rangemode="tozero")))
+        xaxis=dict(**category_axis(x, chars[1:]), title=escape_label(char_title)),
+        yaxis=dict(title=escape_label(value_name), rangemode="tozero", tickfont=TICK_FONT)))
 
 
 def loss_curves_figure(histories: dict[str, list[dict]], title: str = "", step_title: str = "step",
@@ -302,4 +340,5 @@ def loss_curves_figure(histories: dict[str, list[dict]], title: str = "", step_t
     return figure_of(lines, dict(title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT,
                                  margin=dict(l=10, r=10, t=36 if title else 10, b=10),
                                  legend=dict(orientation="h", y=-0.3),
-                                 xaxis=dict(title=escape_label(step_title)), yaxis=dict(title=escape_label(loss_title))))
+                                 xaxis=dict(title=escape_label(step_title), tickfont=TICK_FONT),
+                                 yaxis=dict(title=escape_label(loss_title), tickfont=TICK_FONT)))

@@ -9,6 +9,7 @@ import streamlit as st
 from ..formats.images import ImageError, load_image
 from .locale import cls, explain, tr
 from .plots import thumbnail_grid_figure
+from .sections import show
 from .state import choice, declare, kept
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "samples"
@@ -77,8 +78,8 @@ def sample_gallery(select_key: str, current: Path, per_row: int = 5) -> None:
     with st.expander(tr("gallery"), expanded=False):  # folded: it is a second way to pick, not the lesson
         figure = _gallery_figure(tuple(map(str, paths)), tuple(cls(sample_class(p)) for p in paths),
                                  paths.index(current) if current in paths else None, per_row)
-        st.plotly_chart(figure, key=chart_key, on_select=lambda: _gallery_clicked(select_key, chart_key, paths),
-                        selection_mode="points", width="stretch", config={"displayModeBar": False})
+        show(figure, chart_key, on_select=lambda: _gallery_clicked(select_key, chart_key, paths),
+             selection_mode="points")
         st.caption(tr("gallery_help"))
 
 

@@ -9,6 +9,7 @@ import streamlit as st
 import torch
 
 from ..models import head_average
+from .i18n import SEPARATORS
 from .layout import grid
 from .locale import lang, tr
 from .plots import heatmap
@@ -16,8 +17,18 @@ from .state import kept
 from .tables import localized, matrix_csv, matrix_frame
 
 
-def show(figure, key: str) -> None:
-    st.plotly_chart(figure, width="stretch", key=key)
+def chart_config() -> dict:
+    """Plotly's settings for every chart: no toolbar over the titles, no wheel zoom (a wheel scrolls the page), and
+    numbers (ticks, hovers, cell numbers) and Plotly's own words in the interface's language."""
+    thousands, decimal = SEPARATORS.get(lang(), SEPARATORS["en"])
+    return {"displayModeBar": False, "scrollZoom": False, "locale": lang(),
+            "locales": {lang(): {"format": {"decimal": decimal, "thousands": thousands},
+                                 "dictionary": {"Double-click to zoom back out": tr("chart_zoom_back")}}}}
+
+
+def show(figure, key: str, **options) -> None:
+    """A Plotly figure across its column; options: st.plotly_chart's (on_select=, selection_mode=)."""
+    st.plotly_chart(figure, width="stretch", key=key, config=chart_config(), **options)
 
 
 def heads_picker(key: str, heads: int, url: str | None = None, container=None) -> list[int]:
@@ -43,7 +54,7 @@ def per_head_and_average(maps: torch.Tensor, labels: list[str], chosen: list[int
     or None with a notice when no head is chosen."""
     cols = col_labels or labels
     heads = maps.shape[0]
-    for h, col in grid(range(heads), min(heads, per_row)):
+    for h, col in grid(range(heads), min(heads, per_row), multiples=key):
         with col:
             show(heatmap(maps[h], labels, cols, title=tr("head_n", n=h), value_name=value_name, signed=signed,
                          zrange=zrange, hidden=hidden, extra=extra[h] if extra else None, height=head_height,

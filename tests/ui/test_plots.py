@@ -4,8 +4,13 @@ import numpy as np
 import pytest
 import torch
 
-from gmlp_core.ui.plots import (heatmap, history_figure, patch_grid_figure, patch_sequence_figure, row_on_grid_figure,
-                             topk_figure, value_range)
+from gmlp_core.ui.plots import (TEXT_COLOUR, heatmap, history_figure, patch_grid_figure, patch_sequence_figure,
+                             row_on_grid_figure, surprise_figure, topk_figure, value_range)
+
+
+def shown(axis) -> list[str]:
+    """The labels a category axis shows for its categories, in order."""
+    return [axis.labelalias[category] for category in axis.labelalias]
 
 
 def test_heatmap_leaves_hidden_cells_blank_and_names_them_on_hover():
@@ -20,18 +25,18 @@ def test_heatmap_leaves_hidden_cells_blank_and_names_them_on_hover():
     assert trace.customdata[1][0][0] == pytest.approx(1.0) and not trace.hoverongaps
     assert hidden_layer.z[0][1] == 0 and math.isnan(hidden_layer.z[1][0])  # only the hidden cell names itself
     assert hidden_layer.hovertemplate.endswith("hidden<extra></extra>")
-    assert list(figure.layout.xaxis.ticktext) == ["a", "b"] and figure.layout.xaxis.title.text == "key token"
+    assert shown(figure.layout.xaxis) == ["a", "b"] and figure.layout.xaxis.title.text == "key token"
 
 
 def test_heatmap_keeps_repeated_tokens_apart():
     figure = heatmap(torch.eye(3), ["the", "cat", "the"], ["the", "cat", "the"])
     assert len(figure.data[0].z) == 3 and list(figure.data[0].x) == ["0: the", "1: cat", "2: the"]
-    assert list(figure.layout.xaxis.ticktext) == ["the", "cat", "the"]
+    assert shown(figure.layout.xaxis) == ["the", "cat", "the"]
 
 
 def test_heatmap_shows_typed_markup_as_text():
     figure = heatmap(torch.eye(2), ["<b>x</b>", "a&b"], ["<a href='u'>l</a>", "y"], title="<i>t</i>")
-    assert list(figure.layout.yaxis.ticktext) == ["&lt;b&gt;x&lt;/b&gt;", "a&amp;b"]
+    assert shown(figure.layout.yaxis) == ["&lt;b&gt;x&lt;/b&gt;", "a&amp;b"]
     assert figure.data[0].x[0] == "0: &lt;a href='u'&gt;l&lt;/a&gt;" and figure.layout.title.text == "&lt;i&gt;t&lt;/i&gt;"
 
 
@@ -53,8 +58,11 @@ def test_patch_figures_number_every_patch():
     pixels = np.zeros((32, 32, 3), dtype=np.uint8)
     grid = patch_grid_figure(pixels, 8)
     assert [a.text for a in grid.layout.annotations] == [f"<b>{i}</b>" for i in range(16)]
-    sequence = patch_sequence_figure(pixels, 8, cls_token=True)
-    assert [a.text for a in sequence.layout.annotations][:3] == ["[CLS]", "0", "1"]
+    sequence = patch_sequence_figure(pixels, 8, cls_token=True)  # tiles of 8 pixels, 2 apart
+    image, axis = sequence.data[0], sequence.layout.xaxis
+    tile_centre = lambda k: image.x0 + (k * 10 + 3.5) * image.dx  # noqa: E731  tile k's middle pixel column
+    assert [tile_centre(k) for k in range(3)] == pytest.approx([-1, 0, 1])  # Plotly's ticks number the patches
+    assert axis.labelalias == {"\u2212" + "1": "[CLS]"} and axis.nticks == 18  # 17 tiles: every one numbered
 
 
 def test_row_on_grid_places_values_on_the_patch_grid():
@@ -77,13 +85,33 @@ def test_history_figure_draws_train_and_validation():
     assert [trace.name for trace in figure.data] == ["train top-1", "validation top-1", "validation top-5"]
 
 
-def test_long_axes_label_every_kth_token_so_labels_never_crowd():
+def test_plotly_spaces_the_labels_for_the_drawn_length_and_turns_wide_ones_upright():
+    """Every label is named; Plotly shows as many as fit 1.2 font sizes apart on the axis as drawn (a phone or a
+    projector), and turns them upright rather than slanted when they are wider than that."""
     labels = [f"t{i}" for i in range(128)]
-    figure = heatmap(torch.zeros(128, 128), labels, labels)
-    shown = list(figure.layout.xaxis.ticktext)
-    assert len(shown) <= 40 and shown[:2] == ["t0", "t4"]
-    small = heatmap(torch.zeros(6, 6), labels[:6], labels[:6])
-    assert list(small.layout.xaxis.ticktext) == labels[:6]
+    for compact in (False, True):
+        axis = heatmap(torch.zeros(128, 128), labels, labels, compact=compact).layout.xaxis
+        assert axis.tickmode == "auto" and shown(axis) == labels and list(axis.autotickangles) == [0, 90]
+
+
+def test_every_tick_label_is_12_px_in_the_text_colour():
+    """Streamlit's theme draws ticks in a pale grey (#808495, 3.7:1); a projector needs them dark and 12 px."""
+    chars = list("ROMEO: But soft")
+    figures = [heatmap(torch.zeros(40, 40), list(map(str, range(40))), list(map(str, range(40))), compact=True),
+               heatmap(torch.zeros(3, 3), list("abc"), list("abc")),
+               topk_figure([("cat", 0.6), ("dog", 0.4)]),
+               history_figure([{"epoch": 1, "train_top1": 0.3, "val_top1": 0.4}]),
+               surprise_figure(chars, {"gMLP": (torch.ones(len(chars) - 1), [""] * (len(chars) - 1))}),
+               patch_sequence_figure(np.zeros((32, 32, 3), np.uint8), 4, cls_token=False)]
+    fonts = [axis.tickfont for f in figures for axis in (f.layout.xaxis, f.layout.yaxis) if axis.visible is not False]
+    fonts += [f.data[0].colorbar.tickfont for f in figures[:2]]
+    assert len(fonts) == 13 and all(font.size >= 12 and font.color == TEXT_COLOUR for font in fonts)
+
+
+def test_a_long_title_wraps_instead_of_running_off_the_chart():
+    title = "Weights: softmax, zero the future, renormalise (the second method)"
+    text = heatmap(torch.eye(2), ["a", "b"], ["a", "b"], title=title).layout.title.text
+    assert text.replace("<br>", " ") == title and all(len(line) <= 40 for line in text.split("<br>"))
 
 
 def test_small_maps_print_their_numbers_and_every_map_has_a_colour_bar():
@@ -102,5 +130,6 @@ def test_few_tokens_fill_the_column_and_many_keep_square_cells():
     # the colour bar lies under the map, so a narrow column gives its width to the matrix
     assert few.data[0].colorbar.orientation == "h" and many.data[0].colorbar.orientation == "h"
     assert few.data[0].texttemplate and many.data[0].texttemplate is None
-    ten = [str(i) for i in range(10)]  # the Vietnamese example: ten tokens, too narrow a cell for "0.00"
-    assert heatmap(np.eye(10), ten, ten).data[0].texttemplate is None
+    twelve = [str(i) for i in range(12)]  # a 9-token Vietnamese sentence and longer still show their numbers
+    assert heatmap(np.eye(12), twelve, twelve).data[0].texttemplate == "%{z:.2f}"
+    assert heatmap(np.eye(13), twelve + ["x"], twelve + ["x"]).data[0].texttemplate is None

@@ -68,23 +68,24 @@ def trainable(view: AttentionView) -> None:
 def causal(view: AttentionView) -> None:
     st.markdown(tr("causal_explain"))
     result = view.lesson.causal
-    cols = st.columns(3)
-    with cols[0]:
+    # two maps a row: the mask beside what it does to the scores, then the two ways to the weights side by side
+    # (three a row left a projector 70-px maps with cut titles)
+    left, right = st.columns(2)
+    with left:
         show(view.heatmap(result.mask.float(), title=tr("mask"), value_name=tr("mask_value")), "causal_mask")
-    with cols[1]:
+    with right:
         show(view.heatmap(result.masked_scores, title=tr("masked_scores"), value_name=tr("score"),
                           hidden=result.mask), "causal_masked_scores")
-    with cols[2]:
+    left, right = st.columns(2)
+    with left:
         show(view.heatmap(result.weights, title=tr("weights_method_mask"), value_name=tr("weight"),
                           hidden=result.mask, extra={tr("score"): result.scores}, zrange=view.weight_range),
              "causal_weights")
-    left, right = st.columns([1, 2])
-    with left:
+    with right:
         show(view.heatmap(view.lesson.causal_renormalised, title=tr("weights_method_renorm"),
                           value_name=tr("weight"), hidden=result.mask, zrange=view.weight_range), "causal_renorm")
-    with right:
-        st.success(tr("methods_agree", diff=sig(view.lesson.causal_methods_max_difference, 2)))
-        st.markdown(tr("causal_methods_explain"))
+    st.success(tr("methods_agree", diff=sig(view.lesson.causal_methods_max_difference, 2)))
+    st.markdown(tr("causal_methods_explain"))
     numbers_expander(result.weights, view.labels, "causal_weights", result.masked_scores, result.context)
 
 

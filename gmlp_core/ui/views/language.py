@@ -8,7 +8,7 @@ from functools import cached_property
 
 import streamlit as st
 
-from ...models import ARCHS, ATTENTION_MAPS, SPATIAL_W
+from ...models import ARCHS, ATTENTION_MAPS, SPATIAL_W, causal_mask
 from .. import lm_cache
 from ..inputs import decimal_slider
 from ..layout import grid
@@ -20,12 +20,9 @@ from ..state import integer, kept, view_fragment
 
 
 
-def attention_axes() -> dict:
-    return dict(row_title=tr("query"), col_title=tr("key"))
-
-
-def w_axes() -> dict:
-    return dict(row_title=tr("output_token"), col_title=tr("input_token"))
+def axes() -> dict:
+    """One pair of axis names for attention and W, drawn one under the other (a row reads from the columns)."""
+    return dict(row_title=tr("output_token"), col_title=tr("input_token"), hidden_text=tr("hidden"))
 
 
 @dataclass
@@ -63,6 +60,7 @@ def model_view(page: LanguagePage, arch: str) -> None:
     st.markdown(tr("lm_amlp_explain" if both else "lm_attention_explain" if ATTENTION_MAPS in shows
                    else "lm_w_explain"))
     left, right = st.columns([1, 2])
+    future = causal_mask(page.n)  # grey, as on the Attention page: a position never reads a later one
     layer = layer_picker(f"lm_{short}_layer", model.config.depth, default=model.config.depth - 1,
                          url=f"{short}_layer", container=left)
     chosen = heads_picker(f"lm_{short}_heads", model.config.heads, url=f"{short}_heads", container=right)
@@ -70,20 +68,20 @@ def model_view(page: LanguagePage, arch: str) -> None:
         maps = lm_cache.attention(*page.files[arch], page.text)[layer]  # (heads, n, n)
         if maps.shape[0] == 1:  # a single head (the aMLP's tiny attention): one map, no average
             show(heatmap(maps[0], page.labels, page.labels, title=tr("lm_tiny_attention"), value_name=tr("weight"),
-                         zrange=(0.0, 1.0), **attention_axes()), f"lm_{short}_tiny")
+                         zrange=(0.0, 1.0), hidden=future, **axes()), f"lm_{short}_tiny")
         else:
             per_head_and_average(maps, page.labels, chosen, key=f"lm_{short}", value_name=tr("weight"),
-                                 axes=attention_axes(), zrange=(0.0, 1.0), per_row=page.per_row,
+                                 axes=axes(), zrange=(0.0, 1.0), hidden=future, per_row=page.per_row,
                                  head_height=420 if page.per_row == 2 else 300)
     if SPATIAL_W in shows:
         w = lm_cache.causal_w(*page.files[arch])[layer][:, :page.n, :page.n]
-        per_head_and_average(w, page.labels, chosen, key=f"lm_{short}_w", value_name="W", axes=w_axes(), signed=True,
-                             zrange=value_range(w, signed=True), per_row=page.per_row,
+        per_head_and_average(w, page.labels, chosen, key=f"lm_{short}_w", value_name="W", axes=axes(), signed=True,
+                             zrange=value_range(w, signed=True), hidden=future, per_row=page.per_row,
                              head_height=420 if page.per_row == 2 else 300)
         block = model.config.block_size
         st.subheader(tr("lm_full_w", block=block))
         show(lm_cache.full_w_figure(*page.files[arch], layer, tuple(sorted(chosen)), tr("lm_full_w_title", block=block),
-                                    **w_axes()), f"lm_{short}_w_full")
+                                    **axes()), f"lm_{short}_w_full")
         st.caption(tr("lm_full_w_explain"))
 
 
@@ -114,7 +112,7 @@ def w_snapshots(page: LanguagePage, arch: str) -> None:
     layer = layer_picker("lm_snapshot_layer", info.config.depth, url="snapshot_layer", container=right)
     title = tr("lm_w_at", model=page.names[arch], label=snapshot_text(picked), layer=layer)
     show(lm_cache.full_w_figure(*page.files[arch], layer, (), title, snapshot=snapshot_labels.index(picked),
-                                **w_axes()), "lm_w_snapshot")
+                                **axes()), "lm_w_snapshot")
     st.caption(tr("lm_snapshot_explain"))
 
 

@@ -13,7 +13,9 @@ from ...formats.checkpoints import CheckpointInfo
 from ...models import head_average
 from ..layout import grid
 from ..locale import sig, snapshot_text, tr
-from ..plots import heatmap, row_on_grid_figure, value_range
+from ..plots import heatmap, patch_grid_figure, row_on_grid_figure, value_range
+from ..samples import clicked_index
+from ..sections import show
 from ..state import kept, view_fragment
 from ..tables import heads_csv, matrix_csv, npy_bytes
 
@@ -64,13 +66,20 @@ def snapshots_section(view: SpatialView) -> None:
     at_pick = head_average(info.snapshots[labels.index(picked), view.layer], view.chosen)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(heatmap(at_init, view.labels, view.labels, title=tr("w_at_init"), value_name="W",
-                                signed=True, zrange=view.average_range, **view.axes), width="stretch", key="w_init")
+        show(heatmap(at_init, view.labels, view.labels, title=tr("w_at_init"), value_name="W",
+                     signed=True, zrange=view.average_range, **view.axes), "w_init")
     with right:
-        st.plotly_chart(heatmap(at_pick, view.labels, view.labels, title=tr("w_at", label=snapshot_text(picked)),
-                                value_name="W", signed=True, zrange=view.average_range, **view.axes),
-                        width="stretch", key="w_snapshot")
+        show(heatmap(at_pick, view.labels, view.labels, title=tr("w_at", label=snapshot_text(picked)),
+                     value_name="W", signed=True, zrange=view.average_range, **view.axes),
+             "w_snapshot")
     st.caption(tr("w_training_explain"))
+
+
+def _patch_clicked(offset: int) -> None:
+    """A click on the picker's patch k chooses token k + offset (after [CLS] when the model has one)."""
+    patch = clicked_index(st.session_state.get("query_picker"))
+    if patch is not None:
+        st.session_state["query"] = patch + offset
 
 
 @view_fragment
@@ -80,17 +89,24 @@ def rows_on_picture(view: SpatialView, layer_w: torch.Tensor, average: torch.Ten
     layer_w: (heads, n, n); average: (n, n); pixels: (H, W, 3) at the model's size."""
     config = view.info.config
     offset = int(config.cls_token)
-    query = kept(st.selectbox, tr("query_patch"), key="query", default=offset + config.num_patches // 2,
-                 options=range(config.seq_len), format_func=lambda m: view.labels[m], url="token")
+    picker, maps = st.columns([1, 2])  # the picture, numbered and clickable, beside the maps it chooses
+    with picker:
+        query = kept(st.selectbox, tr("query_patch"), key="query", default=offset + config.num_patches // 2,
+                     options=range(config.seq_len), format_func=lambda m: view.labels[m], url="token")
+        show(patch_grid_figure(pixels, config.patch_size, height=300, picked=query - offset,
+                               hover_text=tr("patch_hover")), "query_picker",
+             on_select=lambda: _patch_clicked(offset), selection_mode="points")
+        st.caption(tr("pick_patch_help"))
     name = view.labels[query]
     grid_range = value_range(layer_w[:, query, offset:], signed=True) if shared else None
     rows = [(tr("head_n", n=h), layer_w[h, query, offset:]) for h in range(config.heads)]
     rows.append((tr("average_short"), average[query, offset:]))
-    for (title, row), col in grid(rows, min(len(rows), 3)):
-        with col:
-            st.plotly_chart(row_on_grid_figure(pixels, row, config.patch_size, query - offset, title=title,
-                                               zrange=grid_range, height=240,
-                                               hover_text=tr("reads_from_patch", query=tr("token_n", name=name))),
-                            width="stretch", key=f"row_{title}")
+    with maps:
+        for (title, row), col in grid(rows, min(len(rows), 3), multiples="rows"):
+            with col:
+                show(row_on_grid_figure(pixels, row, config.patch_size, query - offset, title=title,
+                                        zrange=grid_range, height=240,
+                                        hover_text=tr("reads_from_patch", query=tr("token_n", name=name))),
+                     f"row_{title}")
     st.caption(tr("row_explain", name=name) + (" " + tr("row_cls", value=sig(float(average[query, 0])))
                                                if config.cls_token else ""))

@@ -1,0 +1,61 @@
+"""What a reader sees of the app's Plotly charts in a browser: clipped titles, tick labels on top of each other,
+small or pale tick text, measured from the rendered SVG (Playwright)."""
+
+from __future__ import annotations
+
+MIN_TICK_PX = 12
+PALE = "rgb(128, 132, 149)"  # Streamlit's #808495, 3.7:1 on white: too pale for a projector
+
+# Per chart: its title texts (chart title, axis titles, colour-bar title) with their boxes and the box of the
+# chart's svg, and per axis (the layer that holds its ticks) the boxes, sizes and colours of its tick labels.
+MEASURE_JS = """
+() => [...document.querySelectorAll('.js-plotly-plot')].filter(c => c.getBoundingClientRect().width > 0)
+  .map(chart => {
+    const svg = chart.querySelector('svg.main-svg').getBoundingClientRect();
+    const box = r => ({x: r.x, y: r.y, width: r.width, height: r.height});
+    const titles = [...chart.querySelectorAll('.gtitle, .g-xtitle text, .g-ytitle text, .cbtitle text')]
+      .filter(t => t.textContent.trim()).map(t => ({text: t.textContent, box: box(t.getBoundingClientRect())}));
+    const axes = {};
+    chart.querySelectorAll('g.xtick > text, g.ytick > text').forEach(t => {
+      if (!t.textContent.trim() || t.getBoundingClientRect().width === 0) return;
+      const layer = t.parentElement.parentElement;
+      const name = (layer.closest('.colorbar') ? 'colorbar ' : '') + layer.getAttribute('class');
+      const style = getComputedStyle(t);
+      (axes[name] = axes[name] || []).push({text: t.textContent, box: box(t.getBoundingClientRect()),
+                                            size: parseFloat(style.fontSize), fill: style.fill});
+    });
+    const heading = chart.querySelector('.gtitle');
+    return {title: heading ? heading.textContent : '', svg: box(svg), titles, axes};
+  })
+"""
+
+
+def overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
+    """Two boxes share more than `slack` px in both directions (touching edges are fine)."""
+    return min(a["x"] + a["width"], b["x"] + b["width"]) - max(a["x"], b["x"]) > slack and \
+        min(a["y"] + a["height"], b["y"] + b["height"]) - max(a["y"], b["y"]) > slack
+
+
+def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
+    return inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack and \
+        inner["x"] + inner["width"] <= outer["x"] + outer["width"] + slack and \
+        inner["y"] + inner["height"] <= outer["y"] + outer["height"] + slack
+
+
+def problems(charts: list[dict]) -> list[str]:
+    """Every clipped title, overlapping pair of tick labels and small or pale tick label of the measured charts."""
+    found = []
+    for chart in charts:
+        name = chart["title"] or "(untitled chart)"
+        found += [f"{name}: title {t['text']!r} cut by the chart's edge" for t in chart["titles"]
+                  if not inside(t["box"], chart["svg"])]
+        for axis, labels in chart["axes"].items():
+            found += [f"{name} / {axis}: {a['text']!r} over {b['text']!r}"
+                      for i, a in enumerate(labels) for b in labels[i + 1:] if overlap(a["box"], b["box"])]
+            found += [f"{name} / {axis}: {t['text']!r} at {t['size']} px" for t in labels if t["size"] < MIN_TICK_PX]
+            found += [f"{name} / {axis}: {t['text']!r} in pale {PALE}" for t in labels if t["fill"] == PALE]
+    return found
+
+
+def measure(page) -> list[dict]:
+    return page.evaluate(MEASURE_JS)

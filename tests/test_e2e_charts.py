@@ -1,0 +1,135 @@
+"""The charts as a class sees them: on a 1024x768 projector and a 390x844 phone (a real headless browser)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.helpers.chart_layout import measure, problems
+from tests.test_e2e import app_url, browser_page, no_exception, pick_from_gallery  # noqa: F401  its server, browser
+
+pytestmark = pytest.mark.e2e
+
+PROJECTOR = {"width": 1024, "height": 768}
+PHONE = {"width": 390, "height": 844}
+VIEWS = ["", "attention", "attention?variant=causal", "attention?variant=multi", "patches", "spatial-w",
+         "language-models"]
+
+
+def open_view(context, url: str):
+    page = context.new_page()
+    page.goto(url)
+    expect(page.locator(".js-plotly-plot:visible").first).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(1500)  # the page's later charts
+    return page
+
+
+@pytest.mark.parametrize("viewport", [PROJECTOR, PHONE], ids=["projector", "phone"])
+def test_no_chart_title_is_cut_and_no_tick_labels_overlap(app_url, browser_page, viewport):
+    """Every page: titles inside their chart, tick labels apart on each axis, at least 12 px, not pale grey."""
+    touch = viewport is PHONE
+    context = browser_page.context.browser.new_context(viewport=viewport, is_mobile=touch, has_touch=touch)
+    found = {}
+    for view in VIEWS:
+        page = open_view(context, f"{app_url}/{view}")
+        charts = measure(page)
+        assert charts, view
+        found[view or "home"] = problems(charts)
+        page.close()
+    context.close()
+    assert {view: p for view, p in found.items() if p} == {}
+
+
+def main_scroll(page) -> float:
+    return page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTop")
+
+
+def axis_ranges(chart) -> list:
+    return chart.evaluate("c => [c._fullLayout.xaxis.range.slice(), c._fullLayout.yaxis.range.slice()]")
+
+
+def swipe(page, x: float, y: float, up: float) -> None:
+    """A thumb sliding up the screen by `up` px, as the touch screen reports it (CDP touch events)."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for step in range(1, 11):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y - up * step / 10}]})
+        page.wait_for_timeout(16)
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    cdp.detach()
+
+
+def test_a_thumb_swiping_over_a_chart_scrolls_the_page_on_a_phone(app_url, browser_page):
+    """A touch swipe that starts on a heatmap moves the page (Streamlit's main area scrolls inside its own
+    container) and leaves the chart's axes as they were: no drag-zoom, no pan, no 'Double-click to zoom back out'."""
+    context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = open_view(context, f"{app_url}/attention")
+    chart = page.locator(".js-plotly-plot:visible").filter(has=page.locator(".xtick")).first
+    chart.scroll_into_view_if_needed()
+    before_ranges, before_scroll = axis_ranges(chart), main_scroll(page)
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    swipe(page, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, 150)
+    page.wait_for_timeout(800)
+    scrolled = main_scroll(page) - before_scroll
+    after_ranges = axis_ranges(chart)
+    notices = page.locator(".notifier-note").count()
+    context.close()
+    assert scrolled > 100 and after_ranges == before_ranges and notices == 0
+
+
+def test_a_mouse_still_zooms_a_chart(app_url, browser_page):
+    context = browser_page.context.browser.new_context(viewport=PROJECTOR)
+    page = open_view(context, f"{app_url}/attention")
+    chart = page.locator(".js-plotly-plot:visible").filter(has=page.locator(".xtick")).first
+    before = axis_ranges(chart)
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    page.mouse.move(box["x"] + 10, box["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+    page.wait_for_timeout(800)
+    after = axis_ranges(chart)
+    context.close()
+    assert after != before
+
+
+def test_a_gallery_pick_shows_its_prediction_on_the_first_screen(app_url, browser_page):
+    """On a projector the prediction stays on screen beside the gallery (it was ~1,650 px down)."""
+    context = browser_page.context.browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    pick_from_gallery(page, app_url, "frog_0002")
+    expect(page.get_by_test_id("stCaptionContainer").filter(has_text="frog")).not_to_have_count(0, timeout=30_000)
+    metric = page.get_by_test_id("stMetricValue").bounding_box()  # where the screen shows it, as scrolled
+    no_exception(page)
+    context.close()
+    assert 0 <= metric["y"] and metric["y"] + metric["height"] <= PROJECTOR["height"]
+
+
+def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch(app_url, browser_page):
+    context = browser_page.context.browser.new_context(viewport=PROJECTOR)
+    page = open_view(context, f"{app_url}/spatial-w?token=1")
+    picker = page.locator(".st-key-query_picker .scatterlayer").first
+    picker.scroll_into_view_if_needed()
+    target = picker.locator(".point").nth(5).bounding_box()  # s16 has no [CLS]: patch 5 is token 5
+    centre = (target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
+    page.mouse.move(*centre)
+    page.wait_for_timeout(500)
+    page.mouse.click(*centre)
+    expect(page).to_have_url(re.compile(r"token=5\b"), timeout=30_000)
+    no_exception(page)
+    context.close()
+
+
+def test_every_choice_is_a_finger_wide_target_on_a_phone(app_url, browser_page):
+    """Radio buttons, toggles and checkboxes at least 40 px tall (they were 21-22 px)."""
+    context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    heights = {}
+    for view in ("attention?variant=trainable", "spatial-w"):
+        page = open_view(context, f"{app_url}/{view}")
+        for label in page.locator("[data-testid='stRadio'] label, [data-testid='stCheckbox'] label").all():
+            box = label.bounding_box()
+            if box and box["width"] > 0:
+                heights[f"{view}: {label.inner_text().strip()}"] = box["height"]
+        page.close()
+    context.close()
+    assert len(heights) >= 6 and {name: h for name, h in heights.items() if h < 40} == {}
