@@ -12,8 +12,8 @@ pytestmark = pytest.mark.e2e
 
 PROJECTOR = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
-VIEWS = ["", "attention", "attention?variant=causal", "attention?variant=multi", "patches", "spatial-w",
-         "language-models"]
+VIEWS = ["", "attention", "attention?variant=causal", "attention?variant=multi", "attention?variant=position",
+         "attention?lang=vi", "patches", "spatial-w", "spatial-w?checkpoint=s64.safetensors", "language-models"]
 
 
 def open_view(context, url: str):
@@ -26,7 +26,8 @@ def open_view(context, url: str):
 
 @pytest.mark.parametrize("viewport", [PROJECTOR, PHONE], ids=["projector", "phone"])
 def test_no_chart_title_is_cut_and_no_tick_labels_overlap(app_url, browser_page, viewport):
-    """Every page: titles inside their chart, tick labels apart on each axis, at least 12 px, not pale grey."""
+    """Every page: titles inside their chart, tick labels apart on each axis, at least 12 px, not pale grey, and
+    the numbers in the cells apart (the Vietnamese sentence has ten tokens)."""
     touch = viewport is PHONE
     context = browser_page.context.browser.new_context(viewport=viewport, is_mobile=touch, has_touch=touch)
     found = {}

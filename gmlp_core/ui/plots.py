@@ -68,11 +68,13 @@ def figure_of(data: list, layout: dict) -> go.Figure:
 def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str = "value",
             row_title: str = "query token", col_title: str = "key token", hidden=None,
             hidden_text: str = "hidden", extra: dict | None = None, zrange=None, signed: bool = False,
-            height: int | None = None, compact: bool = False, shapes: list | None = None) -> go.Figure:
+            height: int | None = None, compact: bool = False, shapes: list | None = None,
+            row_px: int | None = None) -> go.Figure:
     """A labelled (rows x cols) heatmap; hidden cells (bool mask) are left blank on a grey ground.
 
     extra: more matrices of the same shape shown on hover, by name (e.g. the raw scores).
     compact: for small multiples: no axis titles, a thin colour bar, small tick labels.
+    row_px: rows this tall, so every row label shows (a text read down the rows); the map stretches down.
     shapes: Plotly shapes drawn over the map (cells are at 0..cols-1, 0..rows-1).
     Hover text is one template over customdata, not a string per cell.
     """
@@ -108,9 +110,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
             hovertemplate=head + escape_label(hidden_text) + "<extra></extra>"))
     # few tokens: cells fill the column like a table of numbers; many: square cells, so bands and diagonals
     # keep their shape
-    square = compact or max(rows, cols) > 12
-    # (+20 for a title over stretched rows: it takes its own line above the column title, not the rows' height)
-    size = height or (400 if square else max(320, min(680, 130 + 30 * rows)) + (20 if title else 0))
+    square = (compact or max(rows, cols) > 12) and not row_px
     # the top margin is Plotly's to size (automargin on the title and the column axis): many or long column labels
     # turn upright and need more room, and a fixed margin let them run into the title
     heading = wrapped(escape_label(title))
@@ -118,6 +118,10 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     # first line's baseline then above the chart's top edge: pad it down by that and the line's own 1 em
     extra_lines = heading.count("<br>")
     lift = round(14 * (1.35 + 1.3 * extra_lines)) if extra_lines else 0
+    # (+20 for a title over stretched rows: it takes its own line above the column title, not the rows' height;
+    # + the lift: a title's extra lines take their room from the figure, not from the rows)
+    size = height or (400 if square else 150 + row_px * rows if row_px else
+                      max(320, min(680, 130 + 30 * rows)) + (20 if title else 0)) + lift
     return figure_of(data, dict(
         title=dict(text=heading, font=dict(size=14), y=1.0, yanchor="top", yref="container",
                    pad=dict(t=8 + lift), automargin=True), height=size,

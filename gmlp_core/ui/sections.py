@@ -48,10 +48,11 @@ def layer_picker(key: str, depth: int, default: int = 0, url: str | None = None,
 def per_head_and_average(maps: torch.Tensor, labels: list[str], chosen: list[int], *, key: str, value_name: str,
                          axes: dict, zrange=None, signed: bool = False, hidden=None, extra: list | None = None,
                          per_row: int = 2, head_height: int = 300, beside: Callable | None = None,
-                         col_labels: list[str] | None = None) -> torch.Tensor | None:
+                         col_labels: list[str] | None = None,
+                         average_row_px: int | None = None) -> torch.Tensor | None:
     """maps: (heads, n, n). Each head's map (small multiples), then the average of the chosen heads, all on one
-    colour scale (zrange); beside(), when given, fills a column to the average's right. -> the average (n, n),
-    or None with a notice when no head is chosen."""
+    colour scale (zrange); beside(), when given, fills a column to the average's right; average_row_px: the
+    average's rows that tall, each labelled. -> the average (n, n), or None with a notice when no head is chosen."""
     cols = col_labels or labels
     heads = maps.shape[0]
     for h, col in grid(range(heads), min(heads, per_row), multiples=key):
@@ -64,7 +65,7 @@ def per_head_and_average(maps: torch.Tensor, labels: list[str], chosen: list[int
         return None
     average = head_average(maps, chosen)
     figure = heatmap(average, labels, cols, title=tr("average_of", heads=", ".join(map(str, sorted(chosen)))),
-                     value_name=value_name, signed=signed, zrange=zrange, hidden=hidden, **axes)
+                     value_name=value_name, signed=signed, zrange=zrange, hidden=hidden, row_px=average_row_px, **axes)
     if beside is None:
         show(figure, f"{key}_average")
         return average

@@ -7,7 +7,8 @@ MIN_TICK_PX = 12
 PALE = "rgb(128, 132, 149)"  # Streamlit's #808495, 3.7:1 on white: too pale for a projector
 
 # Per chart: its title texts (chart title, axis titles, colour-bar title) with their boxes and the box of the
-# chart's svg, and per axis (the layer that holds its ticks) the boxes, sizes and colours of its tick labels.
+# chart's svg, per axis (the layer that holds its ticks) the boxes, sizes and colours of its tick labels, and the
+# boxes of the numbers printed in a heatmap's cells.
 MEASURE_JS = """
 () => [...document.querySelectorAll('.js-plotly-plot')].filter(c => c.getBoundingClientRect().width > 0)
   .map(chart => {
@@ -24,8 +25,10 @@ MEASURE_JS = """
       (axes[name] = axes[name] || []).push({text: t.textContent, box: box(t.getBoundingClientRect()),
                                             size: parseFloat(style.fontSize), fill: style.fill});
     });
+    const cells = [...chart.querySelectorAll('g.heatmap-label > text')].filter(t => t.textContent.trim())
+      .map(t => ({text: t.textContent, box: box(t.getBoundingClientRect())}));
     const heading = chart.querySelector('.gtitle');
-    return {title: heading ? heading.textContent : '', svg: box(svg), titles, axes};
+    return {title: heading ? heading.textContent : '', svg: box(svg), titles, axes, cells};
   })
 """
 
@@ -43,7 +46,8 @@ def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
 
 
 def problems(charts: list[dict]) -> list[str]:
-    """Every clipped title, overlapping pair of tick labels and small or pale tick label of the measured charts."""
+    """Every clipped title, overlapping pair of tick labels or cell numbers, and small or pale tick label of the
+    measured charts."""
     found = []
     for chart in charts:
         name = chart["title"] or "(untitled chart)"
@@ -54,6 +58,9 @@ def problems(charts: list[dict]) -> list[str]:
                       for i, a in enumerate(labels) for b in labels[i + 1:] if overlap(a["box"], b["box"])]
             found += [f"{name} / {axis}: {t['text']!r} at {t['size']} px" for t in labels if t["size"] < MIN_TICK_PX]
             found += [f"{name} / {axis}: {t['text']!r} in pale {PALE}" for t in labels if t["fill"] == PALE]
+        cells = chart["cells"]
+        found += [f"{name}: cell number {a['text']!r} over {b['text']!r}"
+                  for i, a in enumerate(cells) for b in cells[i + 1:] if overlap(a["box"], b["box"])]
     return found
 
 

@@ -133,3 +133,10 @@ def test_few_tokens_fill_the_column_and_many_keep_square_cells():
     twelve = [str(i) for i in range(12)]  # a 9-token Vietnamese sentence and longer still show their numbers
     assert heatmap(np.eye(12), twelve, twelve).data[0].texttemplate == "%{z:.2f}"
     assert heatmap(np.eye(13), twelve + ["x"], twelve + ["x"]).data[0].texttemplate is None
+
+
+def test_a_text_read_down_the_rows_gets_rows_tall_enough_for_every_label():
+    """row_px: 16-px rows (Plotly labels a category every 1.2 font sizes = 14 px), the map stretched down."""
+    chars = list("ROMEO: But soft, what light")
+    figure = heatmap(torch.zeros(len(chars), len(chars)), chars, chars, row_px=16)
+    assert figure.layout.height == 150 + 16 * len(chars) and figure.layout.yaxis.scaleanchor is None

@@ -16,6 +16,9 @@ from ..sections import heads_picker, numbers_expander, per_head_and_average, sho
 from ..state import declare, integer
 
 
+NUMBERS_IN_HALF_WIDTH = 8  # tokens
+
+
 @dataclass
 class AttentionView:
     """What every variant draws from: the lesson on the sentence, its tokens, and the page's settings."""
@@ -31,6 +34,16 @@ class AttentionView:
     def weight_range(self):
         return (0.0, 1.0) if self.shared else None
 
+    @property
+    def side_by_side(self) -> bool:
+        """Whether two maps fit side by side: beyond NUMBERS_IN_HALF_WIDTH tokens a half column's cell is too narrow
+        for its number ("0,00"), so the maps go one under the other, each across the page."""
+        return len(self.labels) <= NUMBERS_IN_HALF_WIDTH
+
+    def pair(self):
+        """Two places for two maps: side by side, or one under the other (side_by_side)."""
+        return st.columns(2) if self.side_by_side else (st.container(), st.container())
+
     def heatmap(self, matrix, **options):
         """A token x token map with the page's axis names."""
         return heatmap(matrix, self.labels, self.labels, row_title=tr("query"), col_title=tr("key"),
@@ -40,7 +53,7 @@ class AttentionView:
 def simplified(view: AttentionView) -> None:
     st.markdown(tr("simplified_explain"))
     result = view.lesson.simplified
-    left, right = st.columns(2)
+    left, right = view.pair()
     with left:
         show(view.heatmap(result.scores, title=tr("scores"), value_name=tr("score")), "simplified_scores")
     with right:
@@ -52,7 +65,7 @@ def simplified(view: AttentionView) -> None:
 def trainable(view: AttentionView) -> None:
     st.markdown(tr("trainable_explain"))
     result = view.lesson.trainable
-    left, right = st.columns(2)
+    left, right = view.pair()
     with left:
         show(view.heatmap(result.masked_scores, title=tr("scores"), value_name=tr("score"), hidden=result.mask),
              "trainable_scores")
@@ -70,13 +83,13 @@ def causal(view: AttentionView) -> None:
     result = view.lesson.causal
     # two maps a row: the mask beside what it does to the scores, then the two ways to the weights side by side
     # (three a row left a projector 70-px maps with cut titles)
-    left, right = st.columns(2)
+    left, right = view.pair()
     with left:
         show(view.heatmap(result.mask.float(), title=tr("mask"), value_name=tr("mask_value")), "causal_mask")
     with right:
         show(view.heatmap(result.masked_scores, title=tr("masked_scores"), value_name=tr("score"),
                           hidden=result.mask), "causal_masked_scores")
-    left, right = st.columns(2)
+    left, right = view.pair()
     with left:
         show(view.heatmap(result.weights, title=tr("weights_method_mask"), value_name=tr("weight"),
                           hidden=result.mask, extra={tr("score"): result.scores}, zrange=view.weight_range),
@@ -98,11 +111,14 @@ def multi(view: AttentionView) -> None:
         st.session_state["_avg_heads_for"] = view.heads
     chosen = heads_picker("avg_heads", view.heads, url="avg")
     head_range = value_range(result.weights) if view.shared else view.weight_range
+    explain = lambda: st.markdown(tr("multi_average_explain"))  # noqa: E731  beside the average, or under it
     average = per_head_and_average(result.weights, view.labels, chosen, key="multi", value_name=tr("weight"),
                                    axes=dict(row_title=tr("query"), col_title=tr("key"), hidden_text=tr("hidden")),
                                    zrange=head_range, hidden=result.mask,
                                    extra=[{tr("score"): s} for s in result.scores],
-                                   beside=lambda: st.markdown(tr("multi_average_explain")))
+                                   beside=explain if view.side_by_side else None)
+    if not view.side_by_side:
+        explain()
     if average is not None:
         numbers_expander(average, view.labels, "multi_head_average", context=result.context)
 

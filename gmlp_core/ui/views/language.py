@@ -49,6 +49,11 @@ class LanguagePage:
         return {arch: ARCHS[arch].title(lang()) for arch in self.models}
 
     @property
+    def row_px(self) -> int | None:
+        """The tallest maps' rows: 16 px each, every character labelled down the rows, so the text reads."""
+        return 16 if self.n > 12 else None
+
+    @property
     def per_row(self) -> int:
         return 4 if self.n <= 16 else 2  # a character must stay a visible cell on a 1024-px projector
 
@@ -68,15 +73,17 @@ def model_view(page: LanguagePage, arch: str) -> None:
         maps = lm_cache.attention(*page.files[arch], page.text)[layer]  # (heads, n, n)
         if maps.shape[0] == 1:  # a single head (the aMLP's tiny attention): one map, no average
             show(heatmap(maps[0], page.labels, page.labels, title=tr("lm_tiny_attention"), value_name=tr("weight"),
-                         zrange=(0.0, 1.0), hidden=future, **axes()), f"lm_{short}_tiny")
+                         zrange=(0.0, 1.0), hidden=future, row_px=page.row_px, **axes()), f"lm_{short}_tiny")
         else:
             per_head_and_average(maps, page.labels, chosen, key=f"lm_{short}", value_name=tr("weight"),
                                  axes=axes(), zrange=(0.0, 1.0), hidden=future, per_row=page.per_row,
+                                 average_row_px=page.row_px,
                                  head_height=420 if page.per_row == 2 else 300)
     if SPATIAL_W in shows:
         w = lm_cache.causal_w(*page.files[arch])[layer][:, :page.n, :page.n]
         per_head_and_average(w, page.labels, chosen, key=f"lm_{short}_w", value_name="W", axes=axes(), signed=True,
                              zrange=value_range(w, signed=True), hidden=future, per_row=page.per_row,
+                             average_row_px=page.row_px,
                              head_height=420 if page.per_row == 2 else 300)
         block = model.config.block_size
         st.subheader(tr("lm_full_w", block=block))
