@@ -53,6 +53,11 @@ def category_axis(categories: list[str], labels) -> dict:
                 labelalias=dict(zip(categories, (escape_label(label) for label in labels))))
 
 
+def axis(title: str, **more) -> dict:
+    """A value axis: its title and tick labels in the text colour, ticks 12 px (Streamlit's theme greys them)."""
+    return dict(title=dict(text=title, font=dict(color=TEXT_COLOUR)), tickfont=TICK_FONT, **more)
+
+
 def wrapped(title: str) -> str:
     """A title in lines of at most TITLE_CHARS characters (Plotly never wraps one, and cuts it at the chart's edge)."""
     return "<br>".join(textwrap.wrap(title, TITLE_CHARS)) or title
@@ -223,7 +228,7 @@ def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str =
                 hovertemplate="%{y}: %{x:.2%}<extra></extra>")
     return figure_of([bars], dict(title=dict(text=title, font=dict(size=14)), height=60 + 36 * len(top), font=FONT,
                                   margin=dict(l=10, r=10, t=36 if title else 10, b=10),
-                                  xaxis=dict(title=value_name, range=[0, 1], tickformat=".0%", tickfont=TICK_FONT),
+                                  xaxis=axis(value_name, range=[0, 1], tickformat=".0%"),
                                   yaxis=dict(autorange="reversed", tickfont=TICK_FONT)))
 
 
@@ -310,8 +315,7 @@ def history_figure(history: list[dict], title: str = "", epoch_title: str = "epo
              for key, name in (legends or HISTORY_LEGENDS).items() if history and key in history[0]]
     return figure_of(lines, dict(title=dict(text=title, font=dict(size=14)), height=280, font=FONT,
                                  margin=dict(l=10, r=10, t=36 if title else 10, b=10),
-                                 xaxis=dict(title=epoch_title, tickfont=TICK_FONT),
-                                 yaxis=dict(title=accuracy_title, tickformat=".0%", tickfont=TICK_FONT),
+                                 xaxis=axis(epoch_title), yaxis=axis(accuracy_title, tickformat=".0%"),
                                  legend=dict(orientation="h", y=-0.3)))
 
 
@@ -332,8 +336,9 @@ def surprise_figure(chars: list[str], series: dict[str, tuple], title: str = "",
     return figure_of(lines, dict(
         title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT, hovermode="closest",
         margin=dict(l=10, r=10, t=36 if title else 10, b=10), legend=dict(orientation="h", y=-0.35),
-        xaxis=dict(**category_axis(x, chars[1:]), title=escape_label(char_title)),
-        yaxis=dict(title=escape_label(value_name), rangemode="tozero", tickfont=TICK_FONT)))
+        xaxis=dict(**category_axis(x, chars[1:]), title=dict(text=escape_label(char_title),
+                                                             font=dict(color=TEXT_COLOUR))),
+        yaxis=axis(escape_label(value_name), rangemode="tozero")))
 
 
 def loss_curves_figure(histories: dict[str, list[dict]], title: str = "", step_title: str = "step",
@@ -344,5 +349,4 @@ def loss_curves_figure(histories: dict[str, list[dict]], title: str = "", step_t
     return figure_of(lines, dict(title=dict(text=escape_label(title), font=dict(size=14)), height=300, font=FONT,
                                  margin=dict(l=10, r=10, t=36 if title else 10, b=10),
                                  legend=dict(orientation="h", y=-0.3),
-                                 xaxis=dict(title=escape_label(step_title), tickfont=TICK_FONT),
-                                 yaxis=dict(title=escape_label(loss_title), tickfont=TICK_FONT)))
+                                 xaxis=axis(escape_label(step_title)), yaxis=axis(escape_label(loss_title))))

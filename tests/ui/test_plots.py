@@ -108,6 +108,15 @@ def test_every_tick_label_is_12_px_in_the_text_colour():
     assert len(fonts) == 13 and all(font.size >= 12 and font.color == TEXT_COLOUR for font in fonts)
 
 
+def test_every_axis_title_is_in_the_text_colour():
+    chars = list("ROMEO")
+    figures = [heatmap(torch.zeros(3, 3), list("abc"), list("abc")), topk_figure([("cat", 0.6), ("dog", 0.4)]),
+               history_figure([{"epoch": 1, "train_top1": 0.3, "val_top1": 0.4}]),
+               surprise_figure(chars, {"gMLP": (torch.ones(len(chars) - 1), [""] * (len(chars) - 1))})]
+    titles = [axis.title for f in figures for axis in (f.layout.xaxis, f.layout.yaxis) if axis.title.text]
+    assert len(titles) == 7 and all(title.font.color == TEXT_COLOUR for title in titles)
+
+
 def test_a_long_title_wraps_instead_of_running_off_the_chart():
     title = "Weights: softmax, zero the future, renormalise (the second method)"
     text = heatmap(torch.eye(2), ["a", "b"], ["a", "b"], title=title).layout.title.text
