@@ -99,8 +99,9 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
         type="heatmap", z=shown, x=x, y=y, customdata=np.stack(list(extra.values()), axis=-1) if extra else None,
         hovertemplate=head + "<br>".join(lines) + "<extra></extra>",
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
-        # the colour bar lies under the map: in a narrow column the width is what the matrix lacks
-        colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="bottom"),
+        # the colour bar lies under the map: in a narrow column the width is what the matrix lacks; its title above
+        # it, since under it Plotly sets the title level with the tick labels
+        colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="top"),
                       orientation="h", y=-0.02, yanchor="top", len=1.0, thickness=6 if compact else 10,
                       tickfont=TICK_FONT),
         hoverongaps=False, xgap=1, ygap=1,
@@ -249,7 +250,7 @@ def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: i
     overlay = dict(
         type="heatmap", z=values.reshape(grid, grid), x=centres, y=centres, customdata=numbers, opacity=0.6,
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
-        colorbar=dict(title=dict(text=value_name, side="bottom"), orientation="h", y=-0.02, yanchor="top", len=1.0,
+        colorbar=dict(title=dict(text=value_name, side="top"), orientation="h", y=-0.02, yanchor="top", len=1.0,
                       thickness=8, tickfont=TICK_FONT, nticks=4),  # under the picture: a narrow column keeps its width
         hovertemplate=f"{escape_label(hover_text)} %{{customdata}}: %{{z:.4g}}<extra></extra>",
     )

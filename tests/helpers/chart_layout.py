@@ -46,8 +46,8 @@ def inside(inner: dict, outer: dict, slack: float = 1.0) -> bool:
 
 
 def problems(charts: list[dict]) -> list[str]:
-    """Every clipped title, overlapping pair of tick labels or cell numbers, and small or pale tick label of the
-    measured charts."""
+    """Every clipped title, title over a tick label, overlapping pair of tick labels or cell numbers, and small or
+    pale tick label of the measured charts."""
     found = []
     for chart in charts:
         name = chart["title"] or "(untitled chart)"
@@ -58,6 +58,9 @@ def problems(charts: list[dict]) -> list[str]:
                       for i, a in enumerate(labels) for b in labels[i + 1:] if overlap(a["box"], b["box"])]
             found += [f"{name} / {axis}: {t['text']!r} at {t['size']} px" for t in labels if t["size"] < MIN_TICK_PX]
             found += [f"{name} / {axis}: {t['text']!r} in pale {PALE}" for t in labels if t["fill"] == PALE]
+        ticks = [t for labels in chart["axes"].values() for t in labels]
+        found += [f"{name}: title {t['text']!r} over tick label {k['text']!r}" for t in chart["titles"] for k in ticks
+                  if overlap(t["box"], k["box"])]
         cells = chart["cells"]
         found += [f"{name}: cell number {a['text']!r} over {b['text']!r}"
                   for i, a in enumerate(cells) for b in cells[i + 1:] if overlap(a["box"], b["box"])]
