@@ -3,9 +3,9 @@
     python benchmarks/bench_load.py [--sessions 30] [--seconds 60] [--busy-core]
     python benchmarks/bench_load.py --processes 2 --sessions 60        # needs nginx on PATH
 
-Students are spread over the four pages with controls (round robin: Attention, Patches, Spatial W,
-Language models) and each does its page's usual actions, as a browser sends them over Streamlit's
-own websocket protocol (every widget's value, and the fragment when the widget lives in one):
+Students are spread over the five pages with controls (round robin: Attention, Patches, Spatial W,
+Language models, Playground) and each does its page's usual actions, as a browser sends them over
+Streamlit's own websocket protocol (every widget's value, and the fragment when the widget lives in one):
 
     Attention        type a sentence, switch the variant, change the heads
     Patches          pick another sample
@@ -14,6 +14,9 @@ own websocket protocol (every widget's value, and the fragment when the widget l
     Language models  type text; every other student is on the "continue the text" view (opened by the
                      link's view=generate) and asks for a new seed (a fragment that writes 3 x 200
                      characters) more often than it types
+    Playground       press Play (a recorded run replays; a setting nobody trained yet queues a training in the
+                     server's background trainer) and watch the playing view redraw itself every 0.5 s (6 redraws,
+                     the browser's timed fragment reruns), pick a new seed, move the replay slider
 
 Each student opens its page (all at once, like a class opening the link), then changes one thing
 every ~3 s (uniform 2-4 s). A change's latency is the time from sending it to the server's "script
@@ -88,7 +91,9 @@ http {{
 }}
 """
 WORDS = "the quick brown fox jumps over a lazy dog while students watch attention move".split()
-PAGES = ("attention", "patches", "spatial-w", "language-models")
+PAGES = ("attention", "patches", "spatial-w", "language-models", "playground")
+RECV_TIMEOUT_S = 60.0  # a run that sends nothing for this long counts as an error, not a hang
+WATCH_TICKS = 6  # a student who pressed Play watches this many of the playing view's redraws (0.5 s apart)
 
 
 def free_port() -> int:
@@ -132,7 +137,7 @@ class Widget:
     integer: bool = False
 
 
-WIDGET_KINDS = ("text_input", "text_area", "radio", "selectbox", "multiselect", "slider", "number_input")
+WIDGET_KINDS = ("text_input", "text_area", "radio", "selectbox", "multiselect", "slider", "number_input", "button")
 
 
 class Session:
@@ -144,23 +149,38 @@ class Session:
         self.widgets: dict[str, Widget] = {}  # by the widget's key
         self.values: dict[str, WidgetState] = {}  # by the widget's id
         self.first_text_at: float | None = None  # when the last run first drew generated text (st.code)
+        self.auto: dict[str, float] = {}  # fragment id -> seconds: fragments the browser reruns on a timer
 
-    async def run(self, fragment: str = "") -> None:
-        """Ask for a rerun (of one fragment, or the page) and read the server's messages up to its end; an
-        exception drawn on the page raises."""
+    async def run(self, fragment: str = "", auto: bool = False) -> None:
+        """Ask for a rerun (of one fragment, or the page; auto: a timed fragment's redraw, as the browser asks for
+        it) and read the server's messages up to its end; an exception drawn on the page raises."""
         message = BackMsg()
         message.rerun_script.query_string = self.query
         message.rerun_script.page_name = self.page
         message.rerun_script.fragment_id = fragment
+        message.rerun_script.is_auto_rerun = auto
         message.rerun_script.widget_states.widgets.extend(self.values.values())
         await self.connection.send(message.SerializeToString())
         self.first_text_at = None
         while True:
             forward = ForwardMsg()
-            forward.ParseFromString(await self.connection.recv())
+            try:
+                forward.ParseFromString(await asyncio.wait_for(self.connection.recv(), RECV_TIMEOUT_S))
+            except asyncio.TimeoutError:
+                raise TimeoutError(f"no message for {RECV_TIMEOUT_S:.0f} s waiting for the end of a "
+                                   f"{'fragment' if fragment else 'page'} run") from None
             kind = forward.WhichOneof("type")
             if kind == "script_finished":
+                if forward.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # the script asked for a rerun (st.rerun): its messages follow on this request
                 return
+            if kind == "new_session":  # a page run starts (also one a fragment asked for with st.rerun): it
+                self.auto.clear()  # registers its timed fragments afresh, and the browser forgets the old ones
+            if kind == "auto_rerun":
+                self.auto[forward.auto_rerun.fragment_id] = forward.auto_rerun.interval
+            if kind == "stop_auto_rerun":
+                for stopped in forward.stop_auto_rerun.fragment_ids:
+                    self.auto.pop(stopped, None)
             if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 self._saw(forward.delta.new_element, forward.delta.fragment_id)
 
@@ -188,12 +208,27 @@ class Session:
             state.string_value = value
         elif widget.kind in ("multiselect", "slider"):
             state.string_array_value.data.extend(value)
+        elif widget.kind == "button":
+            state.trigger_value = True
         elif widget.integer:
             state.int_value = value
         else:
             state.double_value = value
         self.values[widget.id] = state
         await self.run(widget.fragment)
+        if widget.kind == "button":  # a click is sent once: the browser's next rerun says it is over
+            del self.values[widget.id]
+
+    async def watch(self, ticks: int) -> list[float]:
+        """The browser's timed redraws of a playing fragment, up to `ticks` of them -> each one's seconds."""
+        times = []
+        while self.auto and len(times) < ticks:
+            fragment, interval = next(iter(self.auto.items()))
+            await asyncio.sleep(interval)
+            start = time.perf_counter()
+            await self.run(fragment, auto=True)
+            times.append(time.perf_counter() - start)
+        return times
 
 
 def typed(rng: random.Random) -> str:
@@ -221,6 +256,10 @@ ACTIONS = {
                   ("move query patch", "query", 1, another), ("move snapshot", "snapshot", 1, one_of)],
     "language-models": [("type text", "lm_text", 1, lambda rng, w: typed(rng)),
                         ("generate (new seed)", "lm_seed", 2, lambda rng, w: rng.randrange(1_000_000))],
+    # Play replays a recorded run or starts (or joins) a training; a new seed is a setting nobody trained yet
+    "playground": [("press Play", "pg_button_play", 3, lambda rng, w: True),
+                   ("new seed", "pg_seed", 1, lambda rng, w: rng.randrange(10_000)),
+                   ("move the replay slider", "pg_replay", 1, one_of)],
 }
 
 
@@ -264,6 +303,8 @@ async def student(port: int, number: int, seconds: float, results: Results) -> N
                 start = time.perf_counter()
                 await session.change(key, value(rng, session.widgets[key]))
                 results.changes.append((page, action, time.perf_counter() - start))
+                if session.auto:  # Play: the view redraws itself while the student watches
+                    results.changes += [(page, "watch the run (a redraw)", s) for s in await session.watch(WATCH_TICKS)]
                 if key == "lm_seed" and session.first_text_at is not None:
                     results.first_text.append(session.first_text_at - start)
     except Exception as err:  # a benchmark counts failures instead of stopping at the first
@@ -403,7 +444,7 @@ def report(args, gc: str, sessions: int, results: Results, memory: list[float], 
     print(f"  {'':<38} {'changes':>6}")
     for page in PAGES:
         print(latency_row(page, [s for p, _, s in results.changes if p == page]))
-        for action, *_ in ACTIONS[page]:
+        for action in [a for a, *_ in ACTIONS[page]] + ["watch the run (a redraw)"] * (page == "playground"):
             print(latency_row(f"  {action}", [s for p, a, s in results.changes if p == page and a == action]))
     print(latency_row("  generate: its first characters", results.first_text))
     print(latency_row("all changes", [s for *_, s in results.changes]))
