@@ -78,20 +78,34 @@ def test_a_thumb_swiping_over_a_chart_scrolls_the_page_on_a_phone(app_url, brows
     assert scrolled > 100 and after_ranges == before_ranges and notices == 0
 
 
-def test_a_mouse_still_zooms_a_chart(app_url, browser_page):
-    context = browser_page.context.browser.new_context(viewport=PROJECTOR)
-    page = open_view(context, f"{app_url}/attention")
-    chart = page.locator(".js-plotly-plot:visible").filter(has=page.locator(".xtick")).first
-    before = axis_ranges(chart)
+def mouse_zoom(page, chart) -> None:
+    """Drag a box with the mouse from a chart's top-left corner to its middle."""
     box = chart.locator(".nsewdrag").first.bounding_box()
     page.mouse.move(box["x"] + 10, box["y"] + 10)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=8)
     page.mouse.up()
     page.wait_for_timeout(800)
+
+
+def test_a_mouse_still_zooms_a_chart(app_url, browser_page):
+    context = browser_page.context.browser.new_context(viewport=PROJECTOR)
+    page = open_view(context, f"{app_url}/attention")
+    chart = page.locator(".js-plotly-plot:visible").filter(has=page.locator(".xtick")).first
+    before = axis_ranges(chart)
+    mouse_zoom(page, chart)
     after = axis_ranges(chart)
     context.close()
     assert after != before
+
+
+def test_plotlys_zoom_notice_speaks_vietnamese(app_url, browser_page):
+    context = browser_page.context.browser.new_context(viewport=PROJECTOR)
+    page = open_view(context, f"{app_url}/attention?lang=vi")
+    mouse_zoom(page, page.locator(".js-plotly-plot:visible").filter(has=page.locator(".xtick")).first)
+    notices = [note.inner_text() for note in page.locator(".notifier-note").all()]
+    context.close()
+    assert len(notices) == 1 and "Nhấp đúp để thu về như cũ" in notices[0]
 
 
 def test_a_gallery_pick_shows_its_prediction_on_the_first_screen(app_url, browser_page):
