@@ -148,3 +148,14 @@ def test_every_choice_is_a_finger_wide_target_on_a_phone(app_url, browser_page):
         page.close()
     context.close()
     assert len(heights) >= 6 and {name: h for name, h in heights.items() if h < 40} == {}
+
+
+def test_a_phone_in_dark_mode_gets_the_light_page_the_chart_text_is_drawn_for(app_url, browser_page):
+    """Tick labels are drawn in Streamlit's dark text colour: a page following a dark system setting hid them."""
+    context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                                       color_scheme="dark")
+    page = open_view(context, f"{app_url}/attention")
+    background, tick = page.evaluate("() => [getComputedStyle(document.querySelector('[data-testid=stApp]'))"
+                                     ".backgroundColor, getComputedStyle(document.querySelector('g.xtick > text')).fill]")
+    context.close()
+    assert (background, tick) == ("rgb(255, 255, 255)", "rgb(49, 51, 63)")
