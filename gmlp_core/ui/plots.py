@@ -103,7 +103,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
         # it, since under it Plotly sets the title level with the tick labels
         colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="top"),
                       orientation="h", y=-0.02, yanchor="top", len=1.0, thickness=6 if compact else 10,
-                      tickfont=TICK_FONT),
+                      tickfont=TICK_FONT, nticks=3 if compact else None),  # a small multiple's bar: flat numbers
         hoverongaps=False, xgap=1, ygap=1,
         # few tokens: the numbers themselves in the cells, so a class can read them off the projector
         texttemplate="%{z:.2f}" if max(rows, cols) <= CELL_NUMBERS_UP_TO and not compact else None,
