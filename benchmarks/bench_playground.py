@@ -11,6 +11,7 @@ an empty page's rerun measured in the same run, and the training's steps per sec
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import sys
 import time
@@ -28,7 +29,7 @@ from bench_load import WORDS, cpu_name  # noqa: E402
 from gmlp_core.playground import ToySettings  # noqa: E402
 from gmlp_core.playground.worker import Trainer  # noqa: E402
 
-LONG_RUN = ToySettings(task="recall", layers=2, width=64, pairs=6, steps=4000)  # a frame every 100 steps
+LONG_RUN = ToySettings(task="recall", layers=2, width=64, pairs=6, steps=2000)  # a frame every 50 steps
 
 
 def page(path: str, **state) -> AppTest:
@@ -81,6 +82,7 @@ def main() -> None:
     parser.add_argument("--reruns", type=int, default=30)
     args = parser.parse_args()
     torch.set_num_threads(1)  # as app.py sets it for the server
+    logging.getLogger("streamlit").setLevel(logging.ERROR)  # AppTest outside a server warns on every call
     print(f"CPU: {cpu_name()}; torch {torch.__version__}, 1 thread")
     reruns(2)  # warm: models loaded, figures cached once
     print("trainer idle:")
@@ -90,7 +92,7 @@ def main() -> None:
     live = trainer.request(LONG_RUN)
     while not live.frames:
         time.sleep(0.05)
-    alone = steps_per_second(trainer, live, 10.0)
+    alone = steps_per_second(trainer, live, 5.0)
     print(f"while the trainer trains ({LONG_RUN.task}, {LONG_RUN.layers} layers, width {LONG_RUN.width}):")
     start_step, start = live.frames[-1].step, time.perf_counter()
     for name, values in reruns(args.reruns).items():
