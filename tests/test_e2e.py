@@ -218,7 +218,12 @@ def pick_from_gallery(page, app_url: str, sample: str) -> None:
     names = sorted(p.stem for p in (ROOT / "gmlp_core" / "ui" / "samples").glob("*.jpg"))
     picture = pictures.nth(names.index(sample))
     picture.scroll_into_view_if_needed()
-    box = picture.bounding_box()
+    box, previous = picture.bounding_box(), None
+    for _ in range(20):  # the expander opens with an animation and the page may still reflow: click where it rests
+        if box == previous:
+            break
+        page.wait_for_timeout(250)
+        previous, box = box, picture.bounding_box()
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.move(*centre)  # Plotly picks the clicked point from the hover, as under a real pointer
     page.wait_for_timeout(500)
