@@ -8,9 +8,12 @@ is: the frame shown (the cursor) and whether it follows the run (playing).
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 import torch
 
+from ...lessons.position import permutation_matrix
 from ...playground import IGNORE, MIXERS, TASKS, ToySettings
 from ...playground.record import page_default
 from ...playground.run import DEFAULT_STEPS, HEADS, MAX_STEPS, Frame, example_of
@@ -31,6 +34,11 @@ WIDTHS = (16, 32, 64, 128)
 RATES = (0.0003, 0.001, 0.003, 0.01, 0.03)
 STEP_CHOICES = (100, 200, 400, 600, 800, 1000, 1500, 2000, 3000, 4000, MAX_STEPS)
 SECONDS_PER_STEP = 0.01  # on one thread of a laptop, for the "about N s" estimate (measured: README)
+
+
+# (input, right answer) of the example a run answers, before its ToyRun exists: drawn once per settings, not on
+# every redraw of a playing view (read only)
+example = functools.lru_cache(maxsize=128)(example_of)
 
 
 @st.cache_resource(show_spinner=False)
@@ -158,23 +166,16 @@ def _follow_slider() -> None:
 def task_preview(settings: ToySettings) -> None:
     """Before a run exists: an example of the task and, for a position task, the target W."""
     task = settings.make_task()
-    inputs, right = example_of(settings)
+    inputs, right = example(settings)
     example_section(task, inputs, right, None)
     if task.kind == POSITION:
         labels = position_labels(task.length)
-        show(heatmap(target_matrix(task.source), labels, labels, title=tr("pg_target"), value_name="",
+        show(heatmap(permutation_matrix(task.source), labels, labels, title=tr("pg_target"), value_name="",
                      row_title=tr("pg_output_position"), col_title=tr("pg_input_position")), "pg_target_preview")
 
 
 def position_labels(n: int) -> list[str]:
     return [str(i) for i in range(n)]
-
-
-def target_matrix(source) -> torch.Tensor:
-    """(n, n) with a 1 where output position i copies input position source[i]."""
-    target = torch.zeros(len(source), len(source))
-    target[torch.arange(len(source)), torch.tensor(source)] = 1.0
-    return target
 
 
 def draw_frame(settings: ToySettings, live: LiveRun, shown: list[Frame]) -> None:
@@ -184,7 +185,7 @@ def draw_frame(settings: ToySettings, live: LiveRun, shown: list[Frame]) -> None
     step.metric(tr("pg_metric_step"), f"{num(frame.step)} / {num(settings.total_steps)}")
     loss.metric(tr("pg_metric_loss"), num(frame.loss, 3))
     accuracy.metric(tr("pg_metric_accuracy"), pct(frame.accuracy))
-    inputs, right = live.run.example if live.run is not None else example_of(settings)
+    inputs, right = live.run.example if live.run is not None else example(settings)
     example_section(task, inputs, right, frame.answer)
     show(run_curves_figure([f.step for f in shown], [f.loss for f in shown], [f.accuracy for f in shown],
                            total_steps=settings.total_steps, title=tr("pg_curves"), step_title=tr("pg_step_axis"),
@@ -232,7 +233,7 @@ def w_section(task, w: torch.Tensor) -> None:
 
     def target() -> None:
         if task.kind == POSITION:
-            show(heatmap(target_matrix(task.source), labels, labels, title=tr("pg_target"), value_name="", **axes),
+            show(heatmap(permutation_matrix(task.source), labels, labels, title=tr("pg_target"), value_name="", **axes),
                  "pg_target")
 
     if w.shape[0] == 1:  # one head: it is the average
