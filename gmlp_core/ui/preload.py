@@ -10,6 +10,7 @@ caches compute a key once) instead of computing it a second time.
 
 from __future__ import annotations
 
+import atexit
 import threading
 
 import streamlit as st
@@ -46,8 +47,13 @@ def _language_model(path: str, modified: float, arch: str) -> None:
         lm_cache.attention(path, modified, text)
 
 
+_STOP = threading.Event()  # set at exit: the thread ends after the model it is on
+
+
 def _preload() -> None:
     for file in list_checkpoints(CHECKPOINT_DIR):
+        if _STOP.is_set():
+            return
         path, modified = str(file), file.stat().st_mtime
         try:
             model, info = cached_checkpoint(path, modified)
@@ -64,4 +70,12 @@ def start() -> threading.Thread:
     """The one preloading thread of this server process (started by the first run of app.py)."""
     thread = threading.Thread(target=_preload, name="gmlp-preload", daemon=True)
     thread.start()
+    atexit.register(_stop, thread)
     return thread
+
+
+def _stop(thread: threading.Thread) -> None:
+    """At exit, before Python tears itself down: let the thread finish the model it is on and end (a thread still
+    inside torch when the interpreter exits aborts the process)."""
+    _STOP.set()
+    thread.join(timeout=60)
