@@ -225,7 +225,7 @@ def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str =
     names = [escape_label(name) for name, _ in top]
     values = [p for _, p in top]
     bars = dict(type="bar", x=values, y=names, orientation="h", text=texts or [f"{p:.1%}" for p in values],
-                textposition="auto", marker_color=["#1f77b4"] + ["#9ecae1"] * (len(top) - 1),
+                textposition="auto", marker=dict(color=["#1f77b4"] + ["#9ecae1"] * (len(top) - 1)),
                 hovertemplate="%{y}: %{x:.2%}<extra></extra>")
     return figure_of([bars], dict(title=dict(text=title, font=dict(size=14)), height=60 + 36 * len(top), font=FONT,
                                   margin=dict(l=10, r=10, t=36 if title else 10, b=10),

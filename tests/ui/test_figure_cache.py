@@ -1,10 +1,17 @@
+import json
+
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
+from streamlit.testing.v1 import AppTest
 
 from gmlp_core.ui import figure_cache
 from gmlp_core.ui.figure_cache import shared_figure
 from gmlp_core.ui.plots import heatmap
+from gmlp_core.ui.views.attention import VARIANTS
+from gmlp_core.playground import MIXERS, TASKS
+from gmlp_core.ui.samples import sample_paths
+from tests.helpers import ROOT
 
 
 def test_the_same_content_gets_the_same_figure_and_any_change_a_new_one():
@@ -22,12 +29,14 @@ def test_the_same_content_gets_the_same_figure_and_any_change_a_new_one():
 
 
 def test_a_shared_figure_serialises_once_and_the_same_as_plotly():
-    matrix = np.arange(4.0).reshape(2, 2)
-    figure = heatmap(matrix, ["a", "b"], ["a", "b"], title="once")
+    data = [dict(type="heatmap", z=np.arange(4.0).reshape(2, 2), colorscale="Viridis", zmin=None)]
+    layout = dict(title=dict(text="once"), shapes=[], xaxis=dict(title=dict(text="key")))
+    figure = shared_figure(data, layout)
     assert figure.to_dict() is figure.to_dict()  # st.plotly_chart's copy, made once
-    plotly_s = pio.to_json(go.Figure.to_dict(figure), validate=False)  # Plotly's own, a fresh copy
-    assert pio.to_json(figure.to_dict(), validate=False) == plotly_s
-    assert pio.to_json(figure.to_dict(), validate=False) == plotly_s  # serialising it changed nothing
+    plotly_s = pio.to_json(go.Figure(data=data, layout=layout).to_dict(), validate=False)  # Plotly's own, validated
+    sent = pio.to_json(figure.to_dict(), validate=False)
+    assert json.loads(sent) == json.loads(plotly_s)  # the same content (keys in another order)
+    assert pio.to_json(figure.to_dict(), validate=False) == sent  # serialising it changed nothing
 
 
 def test_kept_figures_are_bounded_by_the_memory_they_hold(monkeypatch):
@@ -39,3 +48,47 @@ def test_kept_figures_are_bounded_by_the_memory_they_hold(monkeypatch):
     assert len(figure_cache._figures) == 3 and figure_cache._held[0] <= figure_cache.MAX_BYTES
     latest = shared_figure([dict(type="heatmap", z=np.full((20, 20), 19.0))], {})
     assert shared_figure([dict(type="heatmap", z=np.full((20, 20), 19.0))], {}) is latest
+
+
+# (page, [(session key, its values)]): every view a page draws charts in, one after another
+VIEWS = [("app.py", []),
+         ("pages/1_attention.py", [("variant", list(VARIANTS))]),
+         ("pages/2_patches.py", [("sample", sample_paths()[:2])]),
+         ("pages/3_spatial-w.py", [("w_image_source", ["current", "sample"])]),
+         ("pages/4_language-models.py", [("lm_view", ["attention", "gmlp", "amlp", "training", "generate"]),
+                                         ("lm_set", ["vi-help/input.txt"])]),
+         ("pages/5_playground.py", [("pg_model", list(MIXERS)), ("pg_task", list(TASKS))])]
+
+
+def _every_view(path: str, views: list) -> None:
+    """The page at its defaults, then each value of each of its view choices in turn."""
+    at = AppTest.from_file(str(ROOT / path), default_timeout=60)
+    at.session_state["lm_length"] = 20  # a short continuation on the language models' generate view
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for key, values in views:
+        for value in values:
+            at.session_state[key] = value
+            at.run()
+            assert not at.exception, (path, key, value, [e.value for e in at.exception])
+
+
+def test_every_figure_the_pages_draw_is_sent_as_plotly_would_send_it_validated(monkeypatch):
+    """Figures are built without Plotly's validation; what they send must be what validation would have sent."""
+    built = []
+    unrecorded = figure_cache.SharedFigure.__init__
+
+    def recorded(self, data, layout):
+        built.append((data, layout))
+        unrecorded(self, data, layout)
+
+    monkeypatch.setattr(figure_cache.SharedFigure, "__init__", recorded)
+    monkeypatch.setattr(figure_cache, "_figures", type(figure_cache._figures)())  # every figure built anew
+    for path, views in VIEWS:
+        _every_view(path, views)
+    monkeypatch.setattr(figure_cache.SharedFigure, "__init__", unrecorded)
+    assert len(built) > 60
+    for data, layout in built:
+        fast = json.loads(pio.to_json(figure_cache.SharedFigure(data, layout).to_dict(), validate=False))
+        validated = json.loads(pio.to_json(go.Figure(data=data, layout=layout).to_dict(), validate=False))
+        assert fast == validated, layout.get("title")
