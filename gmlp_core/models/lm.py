@@ -23,7 +23,8 @@ from torch import nn
 
 from .masks import causal_mask
 from .config import JsonConfig, check
-from .gmlp import ACTIVATIONS, GMLP, GMLPBlock
+from .decoders import AttentionDecoder, GMLPDecoder
+from .gmlp import GMLP
 from .registry import ATTENTION_MAPS, SPATIAL_W, register
 
 
@@ -171,7 +172,7 @@ class AttentionLM(nn.Module):
         """ids: (b, n) -> (layers, b, heads, n, n): every block's causal attention weights."""
         return self(ids, return_attention=True)[1]
 
-    def decoder(self) -> "AttentionDecoder":
+    def decoder(self) -> AttentionDecoder:
         """A key/value cache for generating one character at a time (eval mode)."""
         _check_causal(self.config)
         return AttentionDecoder(self)
@@ -204,7 +205,7 @@ class GMLPLM(nn.Module):
         _check_ids(ids, self.config.block_size)
         return self.head(self.norm(self.gmlp(self.embed_dropout(self.token_embed(ids)))))
 
-    def decoder(self) -> "GMLPDecoder":
+    def decoder(self) -> GMLPDecoder:
         """A cache of each block's gate inputs for generating one character at a time (eval mode)."""
         _check_causal(self.config)
         return GMLPDecoder(self)
@@ -232,109 +233,3 @@ def attention_maps(model: nn.Module, ids: torch.Tensor) -> torch.Tensor:
     if method is None:
         raise ValueError(f"attention_maps: {type(model).__name__} computes no attention from its input")
     return method(ids)[:, 0]
-
-
-# ---- generation one character at a time, with what earlier characters left behind kept (not recomputed).
-# The hot path avoids einops/einsum parsing and growing tensors: caches are preallocated for the whole context
-# and written in place, W is masked once per decoder.
-def _linear(layer: nn.Linear, x: torch.Tensor) -> torch.Tensor:
-    return F.linear(x, layer.weight, layer.bias)  # the module call's hook machinery costs as much as the maths here
-
-
-def _norm(layer: nn.LayerNorm, x: torch.Tensor) -> torch.Tensor:
-    return F.layer_norm(x, layer.normalized_shape, layer.weight, layer.bias, layer.eps)
-
-
-class AttentionDecoder:
-    """An AttentionLM's key/value cache: append(id) costs one position's work against the cached keys and values.
-    Positions count from the start of the prefill; at most block_size of them."""
-
-    def __init__(self, model: AttentionLM):
-        c = model.config
-        self.model, self.length, self.heads = model, 0, c.heads
-        shape = (len(model.blocks), c.heads, c.block_size, c.d_model // c.heads)
-        self.keys, self.values = torch.zeros(shape), torch.zeros(shape)  # (layers, h, block, d_head)
-
-    def _qkv(self, block: AttentionBlock, x: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        """x: (n, d) -> q, k, v: (h, n, d_head)"""
-        n = x.shape[0]
-        qkv = _linear(block.attn.qkv, _norm(block.norm1, x))
-        return tuple(t.view(n, self.heads, -1).transpose(0, 1) for t in qkv.chunk(3, -1))
-
-    def _block(self, i: int, block: AttentionBlock, x: torch.Tensor) -> torch.Tensor:
-        """x: (new, d) at positions length.. -> the block's output for them, the cache extended."""
-        start, end = self.length, self.length + x.shape[0]
-        q, k, v = self._qkv(block, x)
-        self.keys[i, :, start:end], self.values[i, :, start:end] = k, v
-        context = F.scaled_dot_product_attention(q, self.keys[i, :, :end], self.values[i, :, :end],
-                                                 is_causal=start == 0 and end > 1)  # one new position: the past
-        x = x + _linear(block.attn.proj, context.transpose(0, 1).reshape(x.shape[0], -1))
-        hidden, _, out, _ = block.mlp  # Linear, GELU, Linear, Dropout (a no-op in eval)
-        return x + _linear(out, F.gelu(_linear(hidden, _norm(block.norm2, x))))
-
-    def prefill(self, ids: torch.Tensor) -> torch.Tensor:
-        """ids: (n,) -> logits (vocab,) after the last one (the cache restarts from them)."""
-        self.length = 0
-        return self._run(self.model.token_embed(ids) + self.model.pos_embed[0, :len(ids)])
-
-    def append(self, token: int) -> torch.Tensor:
-        """One more character -> logits (vocab,) after it."""
-        if self.length >= self.model.config.block_size:
-            raise ValueError(f"the cache holds {self.length} characters, the model's whole context")
-        x = self.model.token_embed.weight[token:token + 1] + self.model.pos_embed[0, self.length:self.length + 1]
-        return self._run(x)
-
-    def _run(self, x: torch.Tensor) -> torch.Tensor:
-        for i, block in enumerate(self.model.blocks):
-            x = self._block(i, block, x)
-        self.length += x.shape[0]
-        return _linear(self.model.head, _norm(self.model.norm, x[-1]))
-
-
-class GMLPDecoder:
-    """A GMLPLM's cache: each block keeps its normalised gate inputs Z2' (and, for the aMLP, the tiny attention's
-    keys and values), so position m's gate is W[:, m, :m+1] against the cached rows."""
-
-    def __init__(self, model: GMLPLM):
-        c, blocks = model.config, model.gmlp.blocks
-        self.model, self.length, self.heads = model, 0, c.heads
-        self.weights = [block.sgu.effective_weight() for block in blocks]  # (h, block, block), causal
-        self.gates = torch.zeros(len(blocks), c.heads, c.block_size, c.d_ffn // 2 // c.heads)
-        attn = c.attn_dim
-        self.keys, self.values = (torch.zeros(len(blocks), c.block_size, attn) for _ in range(2))  # (layers, block, a)
-
-    def prefill(self, ids: torch.Tensor) -> torch.Tensor:
-        """ids: (n,) -> logits (vocab,) after the last one (the cache restarts from them)."""
-        self.length = 0
-        return self._run(self.model.token_embed(ids))
-
-    def append(self, token: int) -> torch.Tensor:
-        """One more character -> logits (vocab,) after it."""
-        if self.length >= self.model.config.block_size:
-            raise ValueError(f"the cache holds {self.length} characters, the model's whole context")
-        return self._run(self.model.token_embed.weight[token:token + 1])
-
-    def _run(self, x: torch.Tensor) -> torch.Tensor:
-        for i, block in enumerate(self.model.gmlp.blocks):
-            x = self._block(i, block, x)
-        self.length += x.shape[0]
-        return _linear(self.model.head, _norm(self.model.norm, x[-1]))
-
-    def _block(self, i: int, block: GMLPBlock, x: torch.Tensor) -> torch.Tensor:
-        """x: (new, d) at positions length.. -> the block's output for them, the caches extended."""
-        sgu, start, n = block.sgu, self.length, x.shape[0]
-        end = start + n
-        normed = _norm(block.norm, x)
-        z1, z2 = F.gelu(_linear(block.proj_in, normed)).chunk(2, dim=-1)
-        self.gates[i, :, start:end] = _norm(sgu.norm, z2).view(n, self.heads, -1).transpose(0, 1)
-        # (h, new, end) @ (h, end, d) : the new positions' causal rows of W against every cached gate input
-        gate = self.weights[i][:, start:end, :end] @ self.gates[i, :, :end] + sgu.bias[:, start:end, None]
-        gate = gate.transpose(0, 1).reshape(n, -1)
-        if sgu.attn is not None:
-            q, k, v = F.linear(normed, sgu.attn.qkv.weight).chunk(3, dim=-1)
-            self.keys[i, start:end], self.values[i, start:end] = k, v
-            context = F.scaled_dot_product_attention(q, self.keys[i, :end], self.values[i, :end],
-                                                     is_causal=start == 0 and end > 1)
-            gate = gate + _linear(sgu.attn.out, context)
-        y = _linear(block.proj_out, z1 * ACTIVATIONS[sgu.act](gate))
-        return x + (F.gelu(y) if block.gelu_after_v else y)

@@ -1,4 +1,7 @@
-"""The language-model page's computations, cached on (checkpoint file version, inputs)."""
+"""The language-model page's computations, cached on (checkpoint file version, inputs).
+
+Results are shared, not copied (st.cache_resource): st.cache_data would unpickle a copy of the tensors on every
+rerun that reads them (1 MB of W per model), and the pages only read them."""
 
 from __future__ import annotations
 
@@ -15,19 +18,19 @@ from .plots import heatmap
 from .checkpoints import cached_checkpoint
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def reading(path: str, modified: float, text: str):
     model, info = cached_checkpoint(path, modified)
     return read_text(model, info.tokenizer, text)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@st.cache_resource(show_spinner=False, max_entries=256)
 def attention(path: str, modified: float, text: str) -> torch.Tensor:
     """(layers, heads, n, n) for the typed text (n = kept characters)."""
     return attention_maps(cached_checkpoint(path, modified)[0], reading(path, modified, text).ids)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def causal_w(path: str, modified: float) -> torch.Tensor:
     """(layers, heads, block, block): the same for every text."""
     return spatial_weights(cached_checkpoint(path, modified)[0])

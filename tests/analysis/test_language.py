@@ -85,3 +85,28 @@ def test_the_stream_yields_the_generated_text_one_character_at_a_time():
     pieces = list(generate_stream(model, info.tokenizer, "ROMEO:", 40, 0.8, 20, 3))
     assert len(pieces) == 40 and all(len(p) == 1 for p in pieces)
     assert "".join(pieces) == generate(model, info.tokenizer, "ROMEO:", 40, 0.8, 20, 3)
+
+
+@pytest.mark.parametrize("arch, extra", [("attention-lm", {}), ("gmlp-lm", {}), ("amlp-lm", dict(attn_dim=8)),
+                                         ("gmlp-lm", dict(gate_act="tanh", gelu_after_v=True))])
+def test_each_cached_step_gives_the_logits_of_a_full_forward(arch, extra):
+    """prefill, then append one character at a time, past a restart: every step's logits are the last position's
+    of the model's own forward over the same characters (random weights, W not near zero)."""
+    block_extra = {k: extra.pop(k) for k in ("gate_act", "gelu_after_v") if k in extra}
+    torch.manual_seed(0)
+    model = build_model(arch, LMConfig(vocab_size=12, block_size=16, d_model=16, depth=2, heads=2, d_ffn=32,
+                                       **extra)).eval()
+    for block in getattr(getattr(model, "gmlp", None), "blocks", []):
+        block.sgu.weight.data.normal_(0, 0.3)
+        block.sgu.act, block.gelu_after_v = block_extra.get("gate_act", "none"), block_extra.get("gelu_after_v", False)
+    ids = torch.randint(0, 12, (30,))
+    with torch.inference_mode():
+        decoder = model.decoder()
+        assert torch.allclose(decoder.prefill(ids[:5]), model(ids[None, :5])[0, -1], atol=1e-5)
+        for end in range(6, 17):  # up to the whole context
+            assert torch.allclose(decoder.append(int(ids[end - 1])), model(ids[None, :end])[0, -1], atol=1e-5), end
+        with pytest.raises(ValueError, match="whole context"):
+            decoder.append(0)
+        assert torch.allclose(decoder.prefill(ids[16:20]), model(ids[None, 16:20])[0, -1], atol=1e-5)  # a restart
+        for end in range(21, 30):  # the rows the first pass left behind are never read again
+            assert torch.allclose(decoder.append(int(ids[end - 1])), model(ids[None, 16:end])[0, -1], atol=1e-5), end
