@@ -6,8 +6,7 @@ import streamlit as st
 import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
 
 from gmlp_core.formats.images import UPLOAD_TYPES, ImageError, kept_share, preview
-from gmlp_core.analysis.inference import predict
-from gmlp_core.ui.checkpoints import current_checkpoint
+from gmlp_core.ui.checkpoints import current_checkpoint, current_file
 from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.inputs import camera_photo
 from gmlp_core.ui.layout import setup_page
@@ -18,6 +17,7 @@ from gmlp_core.ui.samples import (PICTURE_SOURCES, decoded, picture_source, samp
                                   sample_picker)
 from gmlp_core.ui.sections import show
 from gmlp_core.ui.state import kept
+from gmlp_core.ui.vision_cache import prediction as cached_prediction
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
 
@@ -56,7 +56,7 @@ with choose:
 st.session_state["picture"] = picture
 name = picture[2]
 
-prediction = predict(model, info, image)
+prediction = cached_prediction(model, info, current_file(), picture[0], image)  # once per checkpoint and picture
 pixels = np.asarray(prediction.model_input)
 best_name, best_p = prediction.top[0]
 with result, st.container(key="sticky_prediction"):  # stays on screen while the gallery scrolls

@@ -12,6 +12,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from gmlp_core.formats.checkpoints import load_checkpoint, read_metadata
+from gmlp_core.analysis.inference import predict
 from gmlp_core.analysis.language import generate
 from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.state import URL_AT_START
@@ -196,8 +197,28 @@ def test_picking_another_sample_changes_the_prediction():
     assert any("truck" in caption.value for caption in at.caption)  # the prediction names its picture
 
 
-def test_the_gallery_frames_the_sample_in_use():
+def test_each_checkpoint_predicts_the_sample_itself():
+    """Predictions are cached per checkpoint file and picture: another checkpoint never shows the first one's."""
     at = ok(page("pages/2_patches.py"))
+    tiny = charts(at)["top5"]["data"][0]["x"]
+    at.session_state["checkpoint"] = "s16.safetensors"
+    s16 = charts(ok(at.run()))["top5"]["data"][0]["x"]
+    model, info = load_checkpoint(ROOT / "checkpoints" / "s16.safetensors")
+    first = sample_paths()[0]
+    expected = predict(model, info, Image.open(first).convert("RGB")).top
+    assert s16 != tiny and s16 == [pytest.approx(p, abs=1e-6) for _, p in expected]
+
+
+def test_the_gallery_is_made_only_while_it_is_open():
+    at = ok(page("pages/2_patches.py"))
+    assert [e.label for e in at.expander] == ["Sample gallery: click a picture to use it"]
+    assert "sample_gallery" not in charts(at)
+    at.session_state["sample_gallery_open"] = True  # the learner opens it
+    assert "sample_gallery" in charts(ok(at.run()))
+
+
+def test_the_gallery_frames_the_sample_in_use():
+    at = ok(page("pages/2_patches.py", sample_gallery_open=True))
     samples = at.selectbox(key="sample").options
     at.selectbox(key="sample").select_index(len(samples) - 1).run()
     gallery = charts(ok(at))["sample_gallery"]

@@ -102,3 +102,17 @@ def grid_structure(w: torch.Tensor, grid: int) -> GridStructure:
         explained=float(shift_explained(block, grid, kernel)),
         symmetry=float(kernel_symmetry(kernel)),
     )
+
+
+@dataclass(frozen=True)
+class LayerStructure:
+    """One layer's W on its patch grid: each head's and an average's offset kernel and GridStructure."""
+
+    kernels: torch.Tensor  # (heads + 1, 2g-1, 2g-1): each head's, then the average's
+    structures: list[GridStructure]  # each head's, then the average's
+
+
+def layer_structure(layer_w: torch.Tensor, average: torch.Tensor, grid: int) -> LayerStructure:
+    """layer_w: (heads, n, n); average: (n, n), an average of some of its heads -> their LayerStructure."""
+    views = torch.cat([layer_w, average[None]])
+    return LayerStructure(offset_kernel(views, grid), [grid_structure(w, grid) for w in views])

@@ -11,6 +11,7 @@
     checkpoints.py  cached checkpoints, the sidebar's choice and uploads, the language-model sets
     samples.py      the sample pictures, their gallery, the current picture
     lm_cache.py     the language-model page's computations, cached
+    vision_cache.py the image pages' computations (predictions, attention, W's structure), cached
     janitor.py      a full garbage collection once a minute (closed sessions' uploads)
     preload.py      every shipped model and its first reading, loaded on a thread when the app first runs
     plots.py        Plotly figures (no Streamlit: unit-tested on their own)
@@ -26,4 +27,4 @@ import pandas  # noqa: E402, F401
 import plotly.graph_objects  # noqa: E402, F401
 
 from . import (checkpoints, frame, i18n, inputs, janitor, layout, lm_cache, locale, markdown, plots,  # noqa: E402, F401
-               preload, run_plots, samples, sections, share, state, tables, views)
+               preload, run_plots, samples, sections, share, state, tables, views, vision_cache)

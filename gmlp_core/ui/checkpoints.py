@@ -42,7 +42,21 @@ def _task(path: Path) -> str | None:
 
 def vision_checkpoints() -> list[Path]:
     """checkpoints/ files that hold image models (or foreign files, which load as vision)."""
-    return [p for p in list_checkpoints(CHECKPOINT_DIR) if _task(p) == "image"]
+    return _vision_checkpoints(str(CHECKPOINT_DIR), _modified(CHECKPOINT_DIR))
+
+
+def _modified(folder: Path) -> float | None:
+    try:
+        return folder.stat().st_mtime
+    except OSError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=8, ttl=10)
+def _vision_checkpoints(folder: str, modified: float | None) -> list[Path]:
+    """The listing, made again when a file is added, removed or renamed (the folder's time changes) and at least
+    every 10 s (a file written over in place): every page's rerun asks for it."""
+    return [p for p in list_checkpoints(folder) if _task(p) == "image"]
 
 
 @st.cache_data(show_spinner=False)
@@ -145,16 +159,22 @@ def open_checkpoint(path: Path):
         st.stop()
 
 
-def current_checkpoint():
-    """(model, info) of the vision checkpoint chosen in the sidebar (s16 until one is chosen)."""
+def current_file() -> Path | None:
+    """The checkpoints/ file chosen in the sidebar (s16 until one is chosen); None while this session's upload is."""
     name = st.session_state.get("checkpoint", DEFAULT_CHECKPOINT)
     if name == UPLOADED and "uploaded_checkpoint" in st.session_state:
-        return st.session_state["uploaded_checkpoint"]
+        return None
     names = [p.name for p in vision_checkpoints()]
     if not names:
         st.error(tr("no_checkpoints", folder=str(CHECKPOINT_DIR)))
         st.stop()
-    return open_checkpoint(CHECKPOINT_DIR / (name if name in names else names[0]))
+    return CHECKPOINT_DIR / (name if name in names else names[0])
+
+
+def current_checkpoint():
+    """(model, info) of the vision checkpoint chosen in the sidebar (s16 until one is chosen)."""
+    file = current_file()
+    return st.session_state["uploaded_checkpoint"] if file is None else open_checkpoint(file)
 
 
 # ---- language models

@@ -1,8 +1,8 @@
 """What every visitor needs, loaded once per server process on a thread of its own, started by the first run of
 app.py (the teacher opening the app before class), so that no student's first visit waits for it: every shipped
-checkpoint through the cached loaders the pages read, each image model's first forward on the first sample, and
-each language model's reading of its set's first example text (the page's default), with the W or attention
-maps its view starts on.
+checkpoint through the cached loaders the pages read, each image model's prediction for every sample and what
+Spatial W computes for each layer, and each language model's reading of its set's first example text (the page's
+default), with the W or attention maps its view starts on.
 
 A page that asks for one of these before the thread has made it waits for that same cached call (Streamlit's
 caches compute a key once) instead of computing it a second time.
@@ -12,29 +12,33 @@ from __future__ import annotations
 
 import atexit
 import threading
+from pathlib import Path
 
 import streamlit as st
 
-from ..analysis.inference import predict, prepare, token_attention
 from ..formats.checkpoints import CheckpointError, list_checkpoints
+from ..formats.images import load_image
 from ..lessons.text import EXAMPLE_PROMPTS
 from ..models import ARCHS, ATTENTION_MAPS, SPATIAL_W, spatial_weights
-from . import lm_cache
+from . import lm_cache, vision_cache
 from .checkpoints import CHECKPOINT_DIR, cached_checkpoint, checkpoint_label, trained_on
 from .i18n import LANGUAGES, corpus_language
-from .samples import decoded, sample_paths
+from .samples import sample_paths
 
 
-def _vision(path: str, modified: float, model, info) -> None:
-    """The image pages' first run: the sidebar's label, the first sample's prediction, W, attention (the first
-    forward of a shape is the slow one)."""
+def _vision(file: Path, model, info) -> None:
+    """The image pages' first runs: the sidebar's label, every sample's prediction (a class picks among them), and
+    on Spatial W (all heads, the first sample) each layer's W structure and attention."""
     for language in LANGUAGES:
-        checkpoint_label(path, modified, language)
-    first = sample_paths()[0]
-    image = decoded(str(first), first.read_bytes())
-    predict(model, info, image)
+        checkpoint_label(str(file), file.stat().st_mtime, language)
+    for sample in sample_paths():
+        vision_cache.prediction(model, info, file, str(sample), load_image(sample.read_bytes()))
     spatial_weights(model)
-    token_attention(model, prepare(image, info)[1], 0)
+    first = sample_paths()[0]
+    image = load_image(first.read_bytes())
+    for layer in range(info.config.depth):
+        vision_cache.structure(model, file, layer, list(range(info.config.heads)))
+        vision_cache.attention(model, info, file, str(first), image, layer)
 
 
 def _language_model(path: str, modified: float, arch: str) -> None:
@@ -60,7 +64,7 @@ def _preload() -> None:
         except CheckpointError:
             continue  # the page that opens it says why
         if ARCHS[info.arch].task == "image":
-            _vision(path, modified, model, info)
+            _vision(file, model, info)
         else:
             _language_model(path, modified, info.arch)
 

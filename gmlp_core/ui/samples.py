@@ -75,7 +75,11 @@ def sample_gallery(select_key: str, current: Path, per_row: int = 5) -> None:
     picture picks that sample there."""
     paths = sample_paths()
     chart_key = f"{select_key}_gallery"
-    with st.expander(tr("gallery"), expanded=False):  # folded: it is a second way to pick, not the lesson
+    # folded: a second way to pick, not the lesson; its 20 pictures are made and sent only while it is open
+    gallery = st.expander(tr("gallery"), key=f"{chart_key}_open", on_change="rerun")
+    with gallery:
+        if not gallery.open:
+            return
         figure = _gallery_figure(tuple(map(str, paths)), tuple(cls(sample_class(p)) for p in paths),
                                  paths.index(current) if current in paths else None, per_row)
         show(figure, chart_key, on_select=lambda: _gallery_clicked(select_key, chart_key, paths),
@@ -91,7 +95,8 @@ def decoded(key: str, _data: bytes):
 
 
 def current_image():
-    """(PIL image, name) chosen on the Patches page, or the first sample; None with an error shown."""
+    """(key, PIL image, name) chosen on the Patches page, or the first sample; None with an error shown. The key
+    names the picture's file (a sample's path, an upload's id) for the caches."""
     picture = st.session_state.get("picture")
     if picture is None:  # the Patches page has not run in this session: its sample (a link's), else the first
         paths = sample_paths()
@@ -100,7 +105,7 @@ def current_image():
         first = st.session_state.get("sample") or paths[0]
         picture = str(first), first.read_bytes(), sample_label(first)
     try:
-        return decoded(*picture[:2]), picture[2]
+        return picture[0], decoded(*picture[:2]), picture[2]
     except ImageError as err:
         st.error(tr("image_error", error=explain(err)))
         return None

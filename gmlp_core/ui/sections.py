@@ -3,13 +3,14 @@ the chosen heads on one colour scale, and the numbers behind a map."""
 
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
 import streamlit as st
 import torch
 
 from ..models import head_average
-from .i18n import SEPARATORS
+from .i18n import SEPARATORS, t
 from .layout import grid
 from .locale import lang, tr
 from .plots import heatmap
@@ -18,12 +19,19 @@ from .tables import localized, matrix_csv, matrix_frame
 
 
 def chart_config() -> dict:
-    """Plotly's settings for every chart: no toolbar over the titles, no wheel zoom (a wheel scrolls the page), and
-    numbers (ticks, hovers, cell numbers) and Plotly's own words in the interface's language."""
-    thousands, decimal = SEPARATORS.get(lang(), SEPARATORS["en"])
-    return {"displayModeBar": False, "scrollZoom": False, "locale": lang(),
-            "locales": {lang(): {"format": {"decimal": decimal, "thousands": thousands},
-                                 "dictionary": {"Double-click to zoom back out": tr("chart_zoom_back")}}}}
+    """Plotly's settings for every chart in the interface's language (made once per language: a page shows up to
+    20 charts a rerun); read-only."""
+    return _chart_config(lang())
+
+
+@functools.cache
+def _chart_config(language: str) -> dict:
+    """No toolbar over the titles, no wheel zoom (a wheel scrolls the page), and numbers (ticks, hovers, cell
+    numbers) and Plotly's own words in `language`."""
+    thousands, decimal = SEPARATORS.get(language, SEPARATORS["en"])
+    return {"displayModeBar": False, "scrollZoom": False, "locale": language,
+            "locales": {language: {"format": {"decimal": decimal, "thousands": thousands},
+                                   "dictionary": {"Double-click to zoom back out": t("chart_zoom_back", language)}}}}
 
 
 def show(figure, key: str, **options) -> None:

@@ -7,7 +7,7 @@ import io
 import numpy as np
 import pandas as pd
 
-from ..analysis.spatial import grid_structure, uniform_share
+from ..analysis.spatial import GridStructure, uniform_share
 from .arrays import as_array
 from .i18n import SEPARATORS
 
@@ -52,16 +52,15 @@ def npy_bytes(matrix) -> bytes:
     return buffer.getvalue()
 
 
-def grid_structure_frame(views: list[tuple[str, object]], grid: int, columns: dict[str, str], percent,
+def grid_structure_frame(views: list[tuple[str, GridStructure]], grid: int, columns: dict[str, str], percent,
                          number) -> pd.DataFrame:
-    """One row per (name, (n, n) W): the gmlp_core.analysis.spatial figures, percentages through `percent`, other
-    numbers through `number(value, decimals)` (the language's formats).
+    """One row per (name, GridStructure of a W on the grid): percentages through `percent`, other numbers through
+    `number(value, decimals)` (the language's formats).
 
     columns: titles for near, baseline, self_share, peak, explained, symmetry."""
     baseline = percent(uniform_share(grid))
     rows = []
-    for name, w in views:
-        s = grid_structure(w, grid)
+    for name, s in views:
         rows.append({columns["near"]: percent(s.near), columns["baseline"]: baseline,
                      columns["self_share"]: percent(s.self_share), columns["peak"]: f"({s.peak[0]:+d}, {s.peak[1]:+d})",
                      columns["explained"]: percent(s.explained), columns["symmetry"]: "+" * (s.symmetry >= 0) + number(s.symmetry, 2)})

@@ -53,7 +53,7 @@ def test_kept_figures_are_bounded_by_the_memory_they_hold(monkeypatch):
 # (page, [(session key, its values)]): every view a page draws charts in, one after another
 VIEWS = [("app.py", []),
          ("pages/1_attention.py", [("variant", list(VARIANTS))]),
-         ("pages/2_patches.py", [("sample", sample_paths()[:2])]),
+         ("pages/2_patches.py", [("sample", sample_paths()[:2]), ("sample_gallery_open", [True])]),
          ("pages/3_spatial-w.py", [("w_image_source", ["current", "sample"])]),
          ("pages/4_language-models.py", [("lm_view", ["attention", "gmlp", "amlp", "training", "generate"]),
                                          ("lm_set", ["vi-help/input.txt"])]),

@@ -43,12 +43,13 @@ def test_a_matrix_table_and_the_structure_table_write_numbers_in_the_language():
     import torch
 
     from gmlp_core.ui.i18n import number, percent
+    from gmlp_core.analysis.spatial import grid_structure
     from gmlp_core.ui.tables import grid_structure_frame, localized, matrix_frame
     frame = matrix_frame(torch.tensor([[0.4376, 1234.5]]), ["a"], ["a", "b"])
     html = localized(frame, "vi").to_html()
     assert "0,4376" in html and "1.234,5000" in html and "0.4376" not in html
     assert "0.4376" in localized(frame, "en").to_html()
-    structure = grid_structure_frame([("W", torch.eye(4))], 2, {k: k for k in ("near", "baseline", "self_share",
-                                                                              "peak", "explained", "symmetry")},
+    columns = {k: k for k in ("near", "baseline", "self_share", "peak", "explained", "symmetry")}
+    structure = grid_structure_frame([("W", grid_structure(torch.eye(4), 2))], 2, columns,
                                      lambda v: percent(v, "vi"), lambda v, d: number(v, "vi", d))
     assert structure.loc["W", "symmetry"] == "+1,00" and "," in structure.loc["W", "near"]
