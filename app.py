@@ -7,12 +7,12 @@ outside this navigation, and the page then runs this frame instead (gmlp_core.ui
 """
 
 import streamlit as st
-import torch
 
 import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
 
 from gmlp_core.analysis.accuracy import topk_from_record
 from gmlp_core.models import count_parameters
+from gmlp_core.threads import one_torch_thread
 from gmlp_core.ui.checkpoints import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, open_checkpoint
 from gmlp_core.ui.frame import language_selector, within_frame
 from gmlp_core.ui.janitor import start as start_janitor
@@ -24,10 +24,8 @@ from gmlp_core.ui.preload import start as start_preload
 from gmlp_core.ui.share import share_link
 from gmlp_core.ui.state import keep_widget_state, mirror_to_url, read_link, url_params
 
-# Every session's script runs in a thread of its own already: a second intra-op thread per torch call only
-# makes calls wait for each other (a language-model forward took 430 ms with 2 threads against 10 ms with 1 on
-# a 2-core laptop with its other core busy). Set here, where the server starts, for every session.
-torch.set_num_threads(1)
+# One torch intra-op thread where the server starts; each script thread asks for it again (gmlp_core/threads.py)
+one_torch_thread()
 
 PAGES = {  # key -> (file, URL path, icon)
     "attention": ("pages/1_attention.py", "attention", ":material/text_fields:"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExplainedError
+from ..threads import one_torch_thread
 from .record import load_run
 from .run import Frame, Stopped, ToyRun, ToySettings, frame_count, run_settings
 
@@ -139,6 +140,7 @@ class Trainer:
 
     def _work(self) -> None:
         _lower_priority()
+        one_torch_thread()
         while True:
             with self._lock:
                 while not self._queue and not self._closing:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ..threads import one_torch_thread
 from .i18n import LANGUAGES
 from .state import kept
 
@@ -47,7 +48,9 @@ def _app_file() -> Path | None:
 
 
 def require_frame() -> None:
-    """First statement of every page file: run the whole app instead when Streamlit ran this page on its own."""
+    """First statement of every page file: run the whole app instead when Streamlit ran this page on its own.
+    The script's thread runs torch on one intra-op thread (gmlp_core/threads.py)."""
+    one_torch_thread()
     if getattr(_frame, "active", False):
         return
     app = _app_file()

@@ -20,6 +20,7 @@ from ..formats.checkpoints import CheckpointError, list_checkpoints
 from ..formats.images import load_image
 from ..lessons.text import EXAMPLE_PROMPTS
 from ..models import ARCHS, ATTENTION_MAPS, SPATIAL_W, spatial_weights
+from ..threads import one_torch_thread
 from . import lm_cache, vision_cache
 from .checkpoints import CHECKPOINT_DIR, cached_checkpoint, checkpoint_label, trained_on
 from .i18n import LANGUAGES, corpus_language
@@ -55,6 +56,7 @@ _STOP = threading.Event()  # set at exit: the thread ends after the model it is 
 
 
 def _preload() -> None:
+    one_torch_thread()
     for file in list_checkpoints(CHECKPOINT_DIR):
         if _STOP.is_set():
             return

@@ -16,6 +16,8 @@ from typing import Callable
 
 import streamlit as st
 
+from ..threads import one_torch_thread
+
 from .locale import number_text, tr
 from .markdown import literal
 
@@ -146,6 +148,7 @@ def view_fragment(section: Callable) -> Callable:
     @st.fragment
     @functools.wraps(section)
     def run(*args, **kwargs):
+        one_torch_thread()  # a fragment's rerun may run in a thread of its own
         section(*args, **kwargs)
         mirror_to_url()
     return run

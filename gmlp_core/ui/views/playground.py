@@ -19,6 +19,7 @@ from ...playground.record import page_default
 from ...playground.run import DEFAULT_STEPS, HEADS, MAX_STEPS, Frame, example_of
 from ...playground.tasks import POSITION
 from ...playground.worker import DONE, FAILED, QUEUED, LiveRun, QueueFull, Trainer
+from ...threads import one_torch_thread
 from ..checkpoints import CHECKPOINT_DIR
 from ..locale import explain, num, pct, tr
 from ..plots import heatmap, value_range
@@ -138,6 +139,7 @@ def run_view(settings: ToySettings, live: LiveRun | None) -> None:
 
 
 def _frame_section(settings: ToySettings, live: LiveRun | None) -> None:
+    one_torch_thread()  # a timed redraw runs in a thread of its own
     status(live, settings)
     frames = list(live.frames) if live is not None else []  # the worker appends; this run reads a copy
     if not frames:
