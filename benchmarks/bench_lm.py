@@ -68,15 +68,18 @@ def main() -> None:
         context = info.tokenizer.encode("ROMEO:\n" * 40)[:model.config.block_size][None]
         forwards, times = [], []
         with torch.inference_mode():
-            for _ in range(12):
-                start = time.perf_counter()
+            for _ in range(2):  # warm-up
                 model(context)
-                forwards.append(time.perf_counter() - start)
-        for seed in range(7):
+        for seed in range(9):  # each generation beside three forwards, so both see the same machine (it varies 2x)
+            with torch.inference_mode():
+                for _ in range(3):
+                    start = time.perf_counter()
+                    model(context)
+                    forwards.append(time.perf_counter() - start)
             start = time.perf_counter()
             generate(model, info.tokenizer, "ROMEO:\n", args.length, 0.8, 20, seed)
             times.append(time.perf_counter() - start)
-        forward, total = statistics.median(forwards[2:]), statistics.median(times)
+        forward, total = statistics.median(forwards), statistics.median(times)
         print(f"generate    {path.name:<27} {args.length} chars: median {total * 1000:6.0f} ms; one "
               f"{model.config.block_size}-char forward {forward * 1000:5.1f} ms; generation = {total / forward:5.1f} "
               "forwards")
