@@ -95,8 +95,11 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     lines = [f"{escape_label(value_name)}: %{{z:.4g}}"] + \
             [f"{name}: %{{customdata[{i}]:.4g}}" for i, name in enumerate(extra)]
     zmin, zmax = zrange if zrange is not None else value_range(shown, signed=signed)
+    # sent as float32: a map shows 4 significant digits at most, and half the bytes is half of what every rerun
+    # serialises, hashes and sends for it (a 128 x 128 W was 406 KB of JSON as float64)
     data = [dict(
-        type="heatmap", z=shown, x=x, y=y, customdata=np.stack(list(extra.values()), axis=-1) if extra else None,
+        type="heatmap", z=shown.astype(np.float32), x=x, y=y,
+        customdata=np.stack(list(extra.values()), axis=-1).astype(np.float32) if extra else None,
         hovertemplate=head + "<br>".join(lines) + "<extra></extra>",
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
         # the colour bar lies under the map: in a narrow column the width is what the matrix lacks; its title above
@@ -111,7 +114,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     )]
     if hidden_mask.any():  # an invisible layer over the hidden cells, so they still name themselves on hover
         data.append(dict(
-            type="heatmap", z=np.where(hidden_mask, 0.0, np.nan), x=x, y=y,
+            type="heatmap", z=np.where(hidden_mask, 0.0, np.nan).astype(np.float32), x=x, y=y,
             colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False, hoverongaps=False,
             hovertemplate=head + escape_label(hidden_text) + "<extra></extra>"))
     # few tokens: cells fill the column like a table of numbers; many: square cells, so bands and diagonals
