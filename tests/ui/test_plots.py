@@ -149,3 +149,16 @@ def test_a_text_read_down_the_rows_gets_rows_tall_enough_for_every_label():
     chars = list("ROMEO: But soft, what light")
     figure = heatmap(torch.zeros(len(chars), len(chars)), chars, chars, row_px=16)
     assert figure.layout.height == 150 + 16 * len(chars) and figure.layout.yaxis.scaleanchor is None
+
+
+def test_a_heatmap_sends_its_values_as_float32_to_four_significant_digits():
+    """What every rerun serialises and sends for a map: float32 typed arrays (half of float64's bytes), values,
+    hover extras and the hidden-cell layer alike, which still read to the 4 digits a hover shows."""
+    values = torch.rand(40, 40, dtype=torch.float64) * 3 - 1
+    figure = heatmap(values, [str(i) for i in range(40)], [str(i) for i in range(40)],
+                     hidden=torch.ones(40, 40, dtype=torch.bool).triu(1), extra={"score": values * 2})
+    sent = figure.to_dict()["data"]
+    assert [trace["z"]["dtype"] for trace in sent] == ["f4", "f4"] and sent[0]["customdata"]["dtype"] == "f4"
+    shown = np.asarray(figure.data[0].z, dtype=np.float64)
+    lower = ~np.triu(np.ones((40, 40), dtype=bool), 1)
+    assert np.allclose(shown[lower], values.numpy()[lower], rtol=1e-6)
