@@ -7,18 +7,20 @@ import torch.nn.functional as F
 from gmlp_core.threads import one_torch_thread
 
 
-def _os_threads() -> int:
-    return len(os.listdir("/proc/self/task"))
+def _os_threads() -> set[int]:
+    return {int(tid) for tid in os.listdir("/proc/self/task")}
 
 
 def _new_threads_while(work) -> int:
-    """OS threads a fresh Python thread adds to the process while it runs `work` (OpenMP starts its team there)."""
+    """Native threads (not Python ones) that appear in the process while a fresh Python thread runs `work`
+    (OpenMP starts its team there); threads that end meanwhile (another test's) do not count."""
     counts = []
 
     def run():
         before = _os_threads()
         work()
-        counts.append(_os_threads() - before)
+        python = {thread.native_id for thread in threading.enumerate()}
+        counts.append(len(_os_threads() - before - python))
 
     thread = threading.Thread(target=run)
     thread.start()
