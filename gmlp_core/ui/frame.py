@@ -20,7 +20,6 @@ import streamlit as st
 
 from ..threads import one_torch_thread
 from .i18n import LANGUAGES
-from .locale import remember_language
 from .state import kept
 
 APP = "app.py"
@@ -63,5 +62,5 @@ def require_frame() -> None:
 
 def language_selector() -> None:
     """The interface language, in the sidebar of every page, kept and in the link."""
-    remember_language(kept(st.sidebar.selectbox, "Language / Ngôn ngữ", key="lang", default="en",
-                           options=LANGUAGES, format_func=LANGUAGES.get, url="lang"))
+    kept(st.sidebar.selectbox, "Language / Ngôn ngữ", key="lang", default="en", options=LANGUAGES,
+         format_func=LANGUAGES.get, url="lang")

@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from .i18n import CATALOGUE, class_name, date_text, device_text, number, percent, significant, t
 from .markdown import literal
 
 
 def lang() -> str:
-    """The interface language: as the frame's language selector gave it in this run, else the session's.
-    A page asks a few hundred times a run, and each read of st.session_state costs about 6 us here."""
-    ctx = get_script_run_ctx()
-    chosen = getattr(ctx, "_interface_language", None)
-    if chosen is not None and chosen[0] is ctx.cursors:  # cursors: a new dict for every run (and fragment run)
-        return chosen[1]
     return st.session_state.get("lang", "en")
-
-
-def remember_language(language: str) -> None:
-    """The language this run shows, kept for lang() until the run ends (the frame calls it after its selector)."""
-    ctx = get_script_run_ctx()
-    if ctx is not None:
-        ctx._interface_language = (ctx.cursors, language)
 
 
 def tr(key: str, **values) -> str:
