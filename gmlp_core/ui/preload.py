@@ -32,14 +32,14 @@ def _vision(file: Path, model, info) -> None:
     on Spatial W (all heads, the first sample) each layer's W structure and attention."""
     for language in LANGUAGES:
         checkpoint_label(str(file), file.stat().st_mtime, language)
-    for sample in sample_paths():
-        vision_cache.prediction(model, info, file, str(sample), load_image(sample.read_bytes()))
+    images = {str(sample): load_image(sample.read_bytes()) for sample in sample_paths()}
+    for key, image in images.items():
+        vision_cache.prediction(model, info, file, key, image)
     spatial_weights(model)
-    first = sample_paths()[0]
-    image = load_image(first.read_bytes())
+    first, image = next(iter(images.items()))
     for layer in range(info.config.depth):
         vision_cache.structure(model, file, layer, list(range(info.config.heads)))
-        vision_cache.attention(model, info, file, str(first), image, layer)
+        vision_cache.attention(model, info, file, first, image, layer)
 
 
 def _language_model(path: str, modified: float, arch: str) -> None:

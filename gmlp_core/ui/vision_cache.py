@@ -38,14 +38,17 @@ def _prediction(path: str, modified: float, picture: str, _image: Image.Image) -
 def attention(model, info, file: Path | None, picture: str, image: Image.Image, layer: int) -> torch.Tensor:
     """(n, n): token_attention's weights for the tokens entering block `layer` of this picture."""
     if file is None:
-        return token_attention(model, prepare(image, info)[1], layer).weights
+        return _attention_weights(model, info, image, layer)
     return _attention(*_version(file), picture, image, layer)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)  # (n, n) each: 17 KB for s64's 65 tokens
 def _attention(path: str, modified: float, picture: str, _image: Image.Image, layer: int) -> torch.Tensor:
-    model, info = cached_checkpoint(path, modified)
-    return token_attention(model, prepare(_image, info)[1], layer).weights
+    return _attention_weights(*cached_checkpoint(path, modified), _image, layer)
+
+
+def _attention_weights(model, info, image: Image.Image, layer: int) -> torch.Tensor:
+    return token_attention(model, prepare(image, info)[1], layer).weights
 
 
 def structure(model, file: Path | None, layer: int, chosen: list[int]) -> LayerStructure:
