@@ -3,6 +3,7 @@ text, its top next characters at every position, and continuations."""
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 from collections.abc import Iterator
@@ -128,7 +129,13 @@ def char_labels(text: str) -> list[str]:
 
 def guesses_text(tokenizer: CharTokenizer, top_ids: torch.Tensor, top_probs: torch.Tensor) -> list[str]:
     """(n, k) top next characters -> n strings like "e 31% · a 12% · ..." (labels made visible)."""
-    lines = []
-    for ids, probs in zip(top_ids.tolist(), top_probs.tolist()):
-        lines.append(" · ".join(f"{char_labels(tokenizer.decode([i]))[0]} {p:.0%}" for i, p in zip(ids, probs)))
-    return lines
+    labels = _id_labels(tokenizer)
+    unknown = labels[-1]  # the unknown id's label, also for an id past the vocabulary
+    return [" · ".join(f"{labels[i] if 0 <= i < len(labels) else unknown} {p:.0%}" for i, p in zip(ids, probs))
+            for ids, probs in zip(top_ids.tolist(), top_probs.tolist())]
+
+
+@functools.lru_cache(maxsize=16)
+def _id_labels(tokenizer: CharTokenizer) -> list[str]:
+    """Every id's character as an axis label (the unknown id's last), made once per vocabulary."""
+    return [char_labels(tokenizer.decode([i]))[0] for i in range(tokenizer.size)]

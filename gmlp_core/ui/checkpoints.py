@@ -3,6 +3,7 @@ vision checkpoints and this session's upload, and the sets of language models in
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from pathlib import Path
 
@@ -190,7 +191,14 @@ def trained_on(path: str, modified: float) -> str:
 def language_model_sets() -> dict[str, dict[str, tuple]]:
     """{corpus: {arch: (model, info, path)}} for every text-arch checkpoint in checkpoints/, grouped by the corpus
     it was trained on, archs in registry order (what the Language models page compares side by side)."""
-    recorded = {path: checkpoint_arch(str(path), path.stat().st_mtime) for path in list_checkpoints(CHECKPOINT_DIR)}
+    return _language_model_sets(tuple((path, path.stat().st_mtime) for path in list_checkpoints(CHECKPOINT_DIR)))
+
+
+@functools.lru_cache(maxsize=4)
+def _language_model_sets(files: tuple[tuple[Path, float], ...]) -> dict[str, dict[str, tuple]]:
+    """The sets for one version of the folder (its files and their times): made once, not on every rerun (three
+    cached calls a file); a file that cannot load stops the page and is tried again on the next run."""
+    recorded = {path: checkpoint_arch(str(path), modified) for path, modified in files}
     sets: dict[str, dict[str, tuple]] = {}
     for name in archs_for("text"):
         for path in (p for p, arch in recorded.items() if arch == name):

@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from gmlp_core.formats.chars import CharTokenizer
-from gmlp_core.analysis.language import char_labels, generate, generate_stream, read_text
+from gmlp_core.analysis.language import char_labels, generate, generate_stream, guesses_text, read_text
 from gmlp_core.formats.checkpoints import load_checkpoint
 from gmlp_core.models import LMConfig, build_model
 from tests.helpers import ROOT
@@ -110,3 +110,10 @@ def test_each_cached_step_gives_the_logits_of_a_full_forward(arch, extra):
         assert torch.allclose(decoder.prefill(ids[16:20]), model(ids[None, 16:20])[0, -1], atol=1e-5)  # a restart
         for end in range(21, 30):  # the rows the first pass left behind are never read again
             assert torch.allclose(decoder.append(int(ids[end - 1])), model(ids[None, 16:end])[0, -1], atol=1e-5), end
+
+
+def test_guesses_name_each_character_visibly_with_its_probability():
+    tokenizer = CharTokenizer(" ab\n")
+    ids = torch.tensor([[1, 0, 4], [3, 2, 1]])  # 4: the unknown id
+    probs = torch.tensor([[0.5, 0.25, 0.125], [0.9, 0.06, 0.04]])
+    assert guesses_text(tokenizer, ids, probs) == ["a 50% · ␣ 25% · � 12%", "↵ 90% · b 6% · a 4%"]

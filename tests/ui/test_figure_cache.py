@@ -39,6 +39,23 @@ def test_a_shared_figure_serialises_once_and_the_same_as_plotly():
     assert pio.to_json(figure.to_dict(), validate=False) == sent  # serialising it changed nothing
 
 
+def test_arrays_of_every_kind_are_sent_as_plotly_would_send_them():
+    """Arrays are encoded in the same walk as the rest (not by Plotly's convert_to_base64): every numeric dtype,
+    non-contiguous and 1-D or 3-D arrays, int64 (narrowed by Plotly), and arrays under the keys Plotly leaves alone
+    (a range) must come out exactly as Plotly's validated figure sends them."""
+    grid = np.arange(12.0).reshape(3, 4)
+    traces = [dict(type="heatmap", z=grid.astype(dtype), x=np.arange(4), y=["a", "b", "c"],
+                   customdata=np.stack([grid, -grid], -1).astype(np.float32)[:, ::-1])
+              for dtype in ("float64", "float32", "int8", "uint8", "int16", "int32", "uint32", "int64")]
+    traces.append(dict(type="heatmap", z=grid.T))  # Fortran-ordered bytes
+    traces.append(dict(type="scatter", x=np.array([1.5, 2.5]), y=np.array(["u", "v"])))  # strings stay a list
+    layout = dict(xaxis=dict(range=np.array([0.0, 3.0])), yaxis=dict(tickvals=np.array([0, 2], dtype=np.int64)))
+    sent = pio.to_json(shared_figure(traces, layout).to_dict(), validate=False)
+    plotly_s = pio.to_json(go.Figure(data=traces, layout=layout).to_dict(), validate=False)
+    assert json.loads(sent) == json.loads(plotly_s)
+    assert json.loads(sent)["data"][0]["z"]["dtype"] == "f8"  # typed arrays, not lists
+
+
 def test_kept_figures_are_bounded_by_the_memory_they_hold(monkeypatch):
     monkeypatch.setattr(figure_cache, "MAX_BYTES", 3 * figure_cache.FIGURE_BYTES + 40_000)
     monkeypatch.setattr(figure_cache, "_figures", type(figure_cache._figures)())
