@@ -7,7 +7,8 @@ Prints, for each arch at its shipped preset (batch 32 x 128 characters), the med
 training step (forward, backward, AdamW) and the characters per second, in fp32 and in bf16
 autocast; then, for each shipped language checkpoint, the median time to generate 200 characters
 (the app's cached decoding) beside the median time of one full-context forward (128 characters)
-measured in the same run, and their ratio: generation's cost in full forwards.
+measured in the same run, and their ratio: generation's cost in full forwards. With --threads 1 (the server's),
+generation runs with the server's torch settings (gmlp_core.threads: oneDNN off).
 Targets (issue 21): 200 characters <= 150 ms per model on an idle machine, <= 30 full forwards.
 """
 
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from gmlp_core.formats.checkpoints import load_checkpoint  # noqa: E402
 from gmlp_core.analysis.language import generate  # noqa: E402
 from gmlp_core.models import LM_PRESETS, build_model  # noqa: E402
+from gmlp_core.threads import one_torch_thread  # noqa: E402
 
 ARCHS = ("attention-lm", "gmlp-lm", "amlp-lm")
 
@@ -63,6 +65,9 @@ def main() -> None:
         for precision in ("fp32", "bf16"):
             median = statistics.median(step_times(arch, precision, args.steps))
             print(f"train step  {arch:<13} {precision}: {median * 1000:7.1f} ms  {32 * 128 / median:9,.0f} chars/s")
+    if args.threads == 1:
+        one_torch_thread()  # generation as the server runs it: one thread, torch's own kernels (not oneDNN)
+    print(f"generation: oneDNN {'on' if torch.backends.mkldnn.enabled else 'off'}")
     for path in sorted((ROOT / "checkpoints").glob("lm-*.safetensors")):
         model, info = load_checkpoint(path)
         context = info.tokenizer.encode("ROMEO:\n" * 40)[:model.config.block_size][None]

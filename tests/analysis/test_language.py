@@ -2,7 +2,7 @@ import pytest
 import torch
 
 from gmlp_core.formats.chars import CharTokenizer
-from gmlp_core.analysis.language import char_labels, generate, generate_stream, guesses_text, read_text
+from gmlp_core.analysis.language import _sample, char_labels, generate, generate_stream, guesses_text, read_text
 from gmlp_core.formats.checkpoints import load_checkpoint
 from gmlp_core.models import LMConfig, build_model
 from tests.helpers import ROOT
@@ -117,3 +117,28 @@ def test_guesses_name_each_character_visibly_with_its_probability():
     ids = torch.tensor([[1, 0, 4], [3, 2, 1]])  # 4: the unknown id
     probs = torch.tensor([[0.5, 0.25, 0.125], [0.9, 0.06, 0.04]])
     assert guesses_text(tokenizer, ids, probs) == ["a 50% · ␣ 25% · � 12%", "↵ 90% · b 6% · a 4%"]
+
+
+@pytest.mark.parametrize("temperature, top_k", [(1.0, None), (0.8, 3), (2.0, 5)])
+def test_sampling_follows_the_softened_top_k_distribution_and_never_the_unknown(temperature, top_k):
+    tokenizer = CharTokenizer("abcdefgh")
+    logits = torch.tensor([2.0, 1.0, 0.5, 3.0, -1.0, 0.0, 1.5, 2.5, 9.0])  # the last: the unknown id, the largest
+    generator = torch.Generator().manual_seed(0)
+    draws = 20_000
+    counts = torch.bincount(torch.tensor([_sample(logits.clone(), tokenizer, temperature, top_k, generator)
+                                          for _ in range(draws)]), minlength=9).double() / draws
+    known = logits[:8] / temperature
+    if top_k is not None:
+        known = known.masked_fill(known < known.topk(top_k).values[-1], float("-inf"))
+    expected = torch.softmax(known.double(), 0)
+    assert counts[8] == 0  # the unknown character is never written
+    assert torch.all(counts[:8][expected == 0] == 0)  # nothing outside the top k
+    assert torch.allclose(counts[:8], expected, atol=0.015)  # within sampling noise (sd <= 0.0036)
+
+
+def test_the_lowest_temperature_and_top_k_one_give_the_largest():
+    tokenizer = CharTokenizer("abcd")
+    logits = torch.tensor([0.1, 0.3, 0.2, 0.25, 5.0])
+    generator = torch.Generator().manual_seed(0)
+    assert {_sample(logits.clone(), tokenizer, 1e-300, None, generator) for _ in range(50)} == {1}
+    assert {_sample(logits.clone(), tokenizer, 1.0, 1, generator) for _ in range(50)} == {1}
