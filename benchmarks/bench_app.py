@@ -10,6 +10,9 @@ options, as a class revisits them); the Spatial W page again with a model of s64
 tokens, 61 W snapshots) and with a 196-token, 224-px model in timm's gmlp_ti16_224 layout (random
 weights, 30 layers, as an upload would bring it); then the s16 forward pass for one 32x32 image.
 
+The interactions are timed twice: the page file on its own (as before), then inside app.py's frame, as the server
+runs it (the sidebar's language and checkpoint pickers, the share link, the view mirrored into the URL).
+
 Each line gives the wall time of AppTest's whole rerun and this process's CPU time for it, then "script": the CPU
 time of the page script's own run (the script thread's, from the moment Streamlit executes it to its end), which is
 what the server spends on the change; the rest of AppTest's time is AppTest reading the page's output back into its
@@ -100,9 +103,15 @@ def change(at: AppTest, kind: str, key: str, value) -> None:
         widget.set_value(value)
 
 
-def timed_interactions(page: str, reruns: int) -> list[tuple[str, list[float]]]:
-    """Each usual interaction of a page, `reruns` times: the widget set to its next value, the page rerun."""
-    at = AppTest.from_file(str(ROOT / page), default_timeout=120)
+def timed_interactions(page: str, reruns: int, in_app: bool = False) -> list[tuple[str, list[float]]]:
+    """Each usual interaction of a page, `reruns` times: the widget set to its next value, the page rerun; in_app:
+    the page run as the server runs it, inside app.py's frame (the sidebar, the link, the view in the URL)."""
+    if in_app:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        at.switch_page(page)
+    else:
+        at = AppTest.from_file(str(ROOT / page), default_timeout=120)
     at.run()
     results = []
     for name, kind, key, values in INTERACTIONS[page]:
@@ -172,6 +181,9 @@ def main() -> None:
     for page in INTERACTIONS:
         for name, times in timed_interactions(page, args.reruns):
             print(describe(f"{Path(page).stem}: {name}", times))
+    for page in INTERACTIONS:  # the same inside the app's frame, as the server runs a page
+        for name, times in timed_interactions(page, args.reruns, in_app=True):
+            print(describe(f"in the app, {Path(page).stem}: {name}", times))
     with tempfile.TemporaryDirectory() as folder:
         ui_checkpoints.CHECKPOINT_DIR = Path(folder)
         torch.save(timm.create_model("gmlp_ti16_224", pretrained=False).state_dict(), Path(folder) / "timm.pth")

@@ -177,6 +177,8 @@ def test_the_frame_draws_the_language_switch_once_and_it_translates():
     assert [s.key for s in at.sidebar.selectbox].count("lang") == 1
     at.selectbox(key="lang").set_value("vi").run()
     assert any(m.label == "Số tham số" for m in ok(at).metric)
+    at.selectbox(key="lang").set_value("en").run()  # and back: the page reads the language of this run, not the last
+    assert any(m.label == "Parameters" for m in ok(at).metric)
 
 
 # ---- Patches & predictions
