@@ -66,9 +66,13 @@ def timed_reruns(at: AppTest, reruns: int) -> list[float]:
     return times
 
 
-def sentences(seed: int):
-    """A new sentence every time, as students type them."""
-    rng = random.Random(seed)
+_SEEDS = itertools.count()
+
+
+def sentences():
+    """A new sentence every time, as students type them: each call its own sequence (the page alone and in the app
+    do not type the same ones, which the first would have left in the process's caches)."""
+    rng = random.Random(next(_SEEDS))
     while True:
         yield " ".join(rng.choice(WORDS) for _ in range(rng.randint(4, 12)))
 
@@ -80,7 +84,7 @@ def cycling(options):
 
 # page -> [(interaction, widget kind, key, values)]; values: a generator given the widget
 INTERACTIONS = {
-    "pages/1_attention.py": [("type a sentence", "text_input", "sentence", lambda w: sentences(0)),
+    "pages/1_attention.py": [("type a sentence", "text_input", "sentence", lambda w: sentences()),
                              ("switch variant", "radio", "variant", lambda w: cycling(w.options)),
                              ("change heads", "selectbox", "heads", lambda w: cycling(w.options))],
     "pages/2_patches.py": [("pick a sample", "selectbox", "sample", lambda w: cycling(w.options))],
@@ -90,7 +94,7 @@ INTERACTIONS = {
                              ("move query patch (a fragment)", "selectbox", "query", lambda w: cycling(w.options)),
                              ("move snapshot (a fragment)", "select_slider", "snapshot",
                               lambda w: cycling(w.options))],
-    "pages/4_language-models.py": [("type text", "text_area", "lm_text", lambda w: sentences(1))],
+    "pages/4_language-models.py": [("type text", "text_area", "lm_text", lambda w: sentences())],
 }
 
 
