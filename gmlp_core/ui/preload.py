@@ -6,11 +6,18 @@ default), with the W or attention maps its view starts on.
 
 A page that asks for one of these before the thread has made it waits for that same cached call (Streamlit's
 caches compute a key once) instead of computing it a second time.
+
+Once done, everything alive then (the libraries, the models, the caches just filled: about 470,000 objects the
+garbage collector tracks) is moved to the collector's permanent generation (gc.freeze). A full collection, which
+the janitor runs every minute and Python now and then, holds the interpreter lock while it walks every tracked
+object: over these it took about 230 ms, a pause in every student's request at that moment. What a class creates
+afterwards (sessions, their uploads, figures) is collected as before (benchmarks/bench_gc.py).
 """
 
 from __future__ import annotations
 
 import atexit
+import gc
 import threading
 from pathlib import Path
 
@@ -69,6 +76,7 @@ def _preload() -> None:
             _vision(file, model, info)
         else:
             _language_model(path, modified, info.arch)
+    gc.freeze()  # what lives now lives as long as the server: no full collection walks it again
 
 
 @st.cache_resource(show_spinner=False)
