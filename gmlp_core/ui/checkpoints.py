@@ -198,10 +198,10 @@ def language_model_sets() -> dict[str, dict[str, tuple]]:
 def _language_model_sets(files: tuple[tuple[Path, float], ...]) -> dict[str, dict[str, tuple]]:
     """The sets for one version of the folder (its files and their times): made once, not on every rerun (three
     cached calls a file); a file that cannot load stops the page and is tried again on the next run."""
-    recorded = {path: checkpoint_arch(str(path), modified) for path, modified in files}
+    recorded = [(path, modified, checkpoint_arch(str(path), modified)) for path, modified in files]
     sets: dict[str, dict[str, tuple]] = {}
     for name in archs_for("text"):
-        for path in (p for p, arch in recorded.items() if arch == name):
-            corpus = trained_on(str(path), path.stat().st_mtime)
+        for path, modified in ((p, m) for p, m, arch in recorded if arch == name):
+            corpus = trained_on(str(path), modified)
             sets.setdefault(corpus, {}).setdefault(name, (*open_checkpoint(path), path))
     return sets
