@@ -48,6 +48,7 @@ from gmlp_core.formats.images import load_image  # noqa: E402
 from gmlp_core.analysis.inference import prepare  # noqa: E402
 from gmlp_core.models import GMLPVision, preset, spatial_weights  # noqa: E402
 from gmlp_core.ui import checkpoints as ui_checkpoints, plots  # noqa: E402
+from gmlp_core.ui.views.spatial_w import VIEWS as W_VIEWS  # noqa: E402
 
 from bench_load import WORDS  # noqa: E402
 
@@ -91,11 +92,16 @@ INTERACTIONS = {
     "pages/3_spatial-w.py": [("move layer", "select_slider", "layer", lambda w: cycling(w.options)),
                              ("change heads", "multiselect", "w_heads",
                               lambda w: cycling([[0], list(range(len(w.options)))])),
+                             ("switch view", "segmented_control", "w_view", lambda w: cycling(W_VIEWS[1:] + W_VIEWS[:1])),
                              ("move query patch (a fragment)", "selectbox", "query", lambda w: cycling(w.options)),
                              ("move snapshot (a fragment)", "select_slider", "snapshot",
                               lambda w: cycling(w.options))],
     "pages/4_language-models.py": [("type text", "text_area", "lm_text", lambda w: sentences())],
 }
+
+
+# an interaction's widget -> the view it lives in (set, and the page run once, before its changes are timed)
+IN_VIEW = {"query": {"w_view": "picture"}, "snapshot": {"w_view": "training"}}
 
 
 def change(at: AppTest, kind: str, key: str, value) -> None:
@@ -119,6 +125,9 @@ def timed_interactions(page: str, reruns: int, in_app: bool = False) -> list[tup
     at.run()
     results = []
     for name, kind, key, values in INTERACTIONS[page]:
+        for view_key, view in IN_VIEW.get(key, {}).items():
+            at.session_state[view_key] = view
+            at.run()
         chosen = values(getattr(at, kind)(key=key))
         times = []
         for _ in range(reruns):

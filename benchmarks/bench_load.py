@@ -9,8 +9,9 @@ Streamlit's own websocket protocol (every widget's value, and the fragment when 
 
     Attention        type a sentence, switch the variant, change the heads
     Patches          pick another sample
-    Spatial W        move the layer, change the heads averaged, move the query patch (a fragment),
-                     move the snapshot slider (a fragment)
+    Spatial W        spread over the page's five views (each opened by the link's w_view=): move the layer,
+                     change the heads averaged, and on the views that have them move the query patch or the
+                     snapshot slider (fragments)
     Language models  type text; every other student is on the "continue the text" view (opened by the
                      link's view=generate) and asks for a new seed (a fragment that writes 3 x 200
                      characters) more often than it types
@@ -263,6 +264,10 @@ ACTIONS = {
 }
 
 
+W_VIEWS = ("heads", "kernel", "training", "picture", "attention")  # the Spatial W page's views, one at a time
+ONLY_IN_VIEW = {"query": "picture", "snapshot": "training"}  # Spatial W's widgets that one view has
+
+
 def sticky_cookie(port: int) -> str | None:
     """The page fetched as a browser would -> the proxy's stickiness cookie ("name=value"), if it set one."""
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30) as response:
@@ -284,12 +289,15 @@ async def student(port: int, number: int, seconds: float, results: Results) -> N
     rng = random.Random(number)
     page = PAGES[number % len(PAGES)]
     writer = page == "language-models" and number // len(PAGES) % 2 == 1  # every other one continues the text
-    actions = [a for a in ACTIONS[page] if writer or a[1] != "lm_seed"]
+    w_view = W_VIEWS[number // len(PAGES) % len(W_VIEWS)]  # Spatial W's students spread over its views
+    actions = [a for a in ACTIONS[page] if (writer or a[1] != "lm_seed") and
+               (page != "spatial-w" or ONLY_IN_VIEW.get(a[1], w_view) == w_view)]
     try:
         cookie = await asyncio.to_thread(sticky_cookie, port)
         async with connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"], max_size=None,
                            additional_headers={"Cookie": cookie} if cookie else None) as connection:
-            session = Session(connection, page, "view=generate" if writer else "")
+            session = Session(connection, page, "view=generate" if writer else
+                              f"w_view={w_view}" if page == "spatial-w" else "")
             start = time.perf_counter()
             await session.run()
             results.first_visits.append((page, time.perf_counter() - start))

@@ -252,7 +252,8 @@ def overlaps(a: dict | None, b: dict | None) -> bool:
         a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
 
 
-@pytest.mark.parametrize("view", ["spatial-w?checkpoint=s64.safetensors&lang=vi",
+@pytest.mark.parametrize("view", ["spatial-w?checkpoint=s64.safetensors&lang=vi&w_view=attention",
+                                  "spatial-w?checkpoint=s64.safetensors&lang=vi&w_view=training",
                                   "attention?sentence=Teachers%20open%20tools%20that%20remember%20every%20question"
                                   "%20a%20student%20asked%20in%20class%20tonight&lang=en"])
 def test_heatmap_titles_clear_their_column_titles_on_a_phone(app_url, browser_page, view):

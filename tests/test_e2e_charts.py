@@ -122,7 +122,7 @@ def test_a_gallery_pick_shows_its_prediction_on_the_first_screen(app_url, browse
 
 def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch(app_url, browser_page):
     context = browser_page.context.browser.new_context(viewport=PROJECTOR)
-    page = open_view(context, f"{app_url}/spatial-w?token=1")
+    page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=1")
     picker = page.locator(".st-key-query_picker .scatterlayer").first
     picker.scroll_into_view_if_needed()
     target = picker.locator(".point").nth(5).bounding_box()  # s16 has no [CLS]: patch 5 is token 5
@@ -139,7 +139,7 @@ def test_every_choice_is_a_finger_wide_target_on_a_phone(app_url, browser_page):
     """Radio buttons, toggles and checkboxes at least 40 px tall (they were 21-22 px)."""
     context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     heights = {}
-    for view in ("attention?variant=trainable", "spatial-w"):
+    for view in ("attention?variant=trainable", "spatial-w?w_view=picture"):
         page = open_view(context, f"{app_url}/{view}")
         for label in page.locator("[data-testid='stRadio'] label, [data-testid='stCheckbox'] label").all():
             box = label.bounding_box()

@@ -279,8 +279,27 @@ def test_a_bad_upload_is_explained_in_vietnamese(monkeypatch):
 def test_w_page_shows_every_head_and_the_average():
     at = ok(page("pages/3_spatial-w.py"))
     shown = charts(at)
-    assert {"w_head_0", "w_head_1", "w_average", "w_init", "w_snapshot", "attention", "w_beside"} <= set(shown)
+    assert set(shown) == {"w_head_0", "w_head_1", "w_average"}  # the first view only
     assert len(shown["w_average"]["data"][0]["z"]) == 16
+
+
+def test_the_w_page_computes_and_draws_only_the_view_it_shows():
+    """One view at a time, each with its own charts; the others' charts, tables and pictures are not made."""
+    expected = {"heads": {"w_head_0", "w_head_1", "w_average"},
+                "kernel": {"kernel_Head 0", "kernel_Head 1", "kernel_Average"},
+                "training": {"w_init", "w_snapshot"},
+                "picture": {"query_picker", "row_Head 0", "row_Head 1", "row_Average"},
+                "attention": {"attention", "w_beside"}}
+    at = ok(page("pages/3_spatial-w.py"))
+    assert at.segmented_control(key="w_view").options == ["W per head", "As a kernel", "During training",
+                                                           "On a picture", "Beside attention"]
+    for view, keys in expected.items():
+        at.segmented_control(key="w_view").set_value(view).run()
+        assert set(charts(ok(at))) == keys, view
+        assert len(at.dataframe) == (view == "kernel")
+        assert any(r.key == "w_image_source" for r in at.radio) == (view in ("picture", "attention"))
+    at.segmented_control(key="w_view").set_value(None).run()  # cleared: the first view
+    assert set(charts(ok(at))) == expected["heads"]
 
 
 def test_changing_layer_changes_w():
@@ -298,14 +317,14 @@ def test_head_subset_changes_the_w_average():
 
 
 def test_snapshot_slider_walks_through_training():
-    at = ok(page("pages/3_spatial-w.py"))
+    at = ok(page("pages/3_spatial-w.py", w_view="training"))
     last = z(at, "w_snapshot")
     at.select_slider(key="snapshot").set_value("init").run()
     assert z(ok(at), "w_snapshot") != last and z(at, "w_snapshot") == z(at, "w_init")
 
 
 def test_attention_changes_with_the_image_while_w_does_not():
-    at = ok(page("pages/3_spatial-w.py"))
+    at = ok(page("pages/3_spatial-w.py", w_view="attention"))
     at.radio(key="w_image_source").set_value("sample").run()
     attention, w = z(ok(at), "attention"), z(at, "w_beside")
     box = at.selectbox(key="w_sample")
@@ -315,14 +334,14 @@ def test_attention_changes_with_the_image_while_w_does_not():
 
 
 def test_query_patch_picks_the_row_laid_on_the_grid():
-    at = ok(page("pages/3_spatial-w.py"))
+    at = ok(page("pages/3_spatial-w.py", w_view="picture"))
     before = charts(at)["row_Average"]["data"][1]["z"]
     at.selectbox(key="query").set_value(0).run()
     assert charts(ok(at))["row_Average"]["data"][1]["z"] != before
 
 
 def test_w_page_shows_each_heads_kernel_and_its_figures():
-    at = ok(page("pages/3_spatial-w.py"))
+    at = ok(page("pages/3_spatial-w.py", w_view="kernel"))
     shown = charts(at)
     assert {"kernel_Head 0", "kernel_Head 1", "kernel_Average"} <= set(shown)
     assert np.asarray(shown["kernel_Head 0"]["data"][0]["z"], dtype=float).shape == (7, 7)  # 4x4 grid
@@ -340,7 +359,7 @@ def test_w_page_with_the_default_s16_checkpoint():
 
 
 def test_attention_beside_w_names_its_axes_as_w_does():
-    shown = charts(ok(page("pages/3_spatial-w.py")))
+    shown = charts(ok(page("pages/3_spatial-w.py", w_view="attention")))
     titles = [(shown[key]["layout"]["yaxis"]["title"]["text"], shown[key]["layout"]["xaxis"]["title"]["text"])
               for key in ("attention", "w_beside")]
     assert titles[0] == titles[1] == ("output token m", "input token j")
@@ -495,8 +514,9 @@ def test_an_uploaded_timm_imagenet_model_shows_top5_and_its_196_token_w(monkeypa
     imagenet = (ROOT / "gmlp_core" / "data" / "imagenet_classes.txt").read_text().splitlines()
     assert len(top5) == 5 and set(top5) <= set(imagenet)
     assert len(charts(at)["small"]["data"][0]["z"]) == 224
+    at.session_state["w_view"] = "attention"
     at.switch_page("pages/3_spatial-w.py").run()
-    assert len(z(ok(at), "w_average")) == 196 and len(z(at, "attention")) == 196
+    assert len(z(ok(at), "w_beside")) == 196 and len(z(at, "attention")) == 196
 
 
 def test_the_selector_offers_s64_beside_s16_and_s64_shows_its_8x8_grid():
@@ -603,7 +623,7 @@ def test_vietnamese_reaches_class_names_numbers_and_snapshot_labels():
     home = ok(page("app.py", checkpoint=None, lang="vi"))
     parameters = next(m.value for m in home.metric if m.label == "Số tham số")
     assert parameters == f"{DEFAULT_META['parameters']:,}".replace(",", ".") and len(parameters) > 6
-    w = ok(page("pages/3_spatial-w.py", lang="vi"))
+    w = ok(page("pages/3_spatial-w.py", lang="vi", w_view="training"))
     assert w.select_slider(key="snapshot").options[:2] == ["khởi tạo", "epoch 1"]
 
 
@@ -637,10 +657,12 @@ def test_one_number_per_head_is_said_in_the_singular():
 
 def test_the_average_w_keeps_one_colour_scale_on_the_whole_page():
     at = ok(page("pages/3_spatial-w.py"))
-    shown = charts(at)
-    ranges = {key: (shown[key]["data"][0]["zmin"], shown[key]["data"][0]["zmax"])
-              for key in ("w_average", "w_snapshot", "w_beside", "w_init")}
-    assert len(set(ranges.values())) == 1
+    ranges = {}
+    for view, keys in (("heads", ["w_average"]), ("training", ["w_snapshot", "w_init"]), ("attention", ["w_beside"])):
+        at.segmented_control(key="w_view").set_value(view).run()
+        shown = charts(ok(at))
+        ranges.update({key: (shown[key]["data"][0]["zmin"], shown[key]["data"][0]["zmax"]) for key in keys})
+    assert len(ranges) == 4 and len(set(ranges.values())) == 1
 
 
 def test_a_wide_photo_says_how_much_of_it_the_model_sees(monkeypatch):

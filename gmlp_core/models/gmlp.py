@@ -68,8 +68,8 @@ class SpatialGatingUnit(nn.Module):
     def effective_weight(self, n: int | None = None) -> torch.Tensor:
         """(h, n, n): W as applied to n tokens, zero above the diagonal when causal."""
         n = self.seq_len if n is None else n
-        weight = self.weight.masked_fill(self.mask, 0.0) if self.causal else self.weight
-        return weight[:, :n, :n]
+        weight = self.weight[:, :n, :n]  # sliced first: a short text masks its own n x n, not the whole W
+        return weight.masked_fill(self.mask[:n, :n], 0.0) if self.causal else weight
 
     def check_length(self, n: int) -> None:
         if n == self.seq_len or (self.causal and 1 <= n < self.seq_len):

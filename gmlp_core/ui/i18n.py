@@ -331,6 +331,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "input_token": {"en": "input token j", "vi": "token đầu vào j"},
     "layer": {"en": "Layer", "vi": "Tầng"},
     "w_per_head": {"en": "W of layer {layer}, per head", "vi": "W của tầng {layer}, theo từng head"},
+    "w_view": {"en": "Show", "vi": "Xem"},
+    "w_view_heads": {"en": "W per head", "vi": "W theo head"},
+    "w_view_kernel": {"en": "As a kernel", "vi": "Dạng nhân tích chập"},
+    "w_view_training": {"en": "During training", "vi": "Khi huấn luyện"},
+    "w_view_picture": {"en": "On a picture", "vi": "Trên ảnh"},
+    "w_view_attention": {"en": "Beside attention", "vi": "Cạnh attention"},
     "w_explain": {"en": "Each head mixes its own group of gate channels with its own {n}×{n} W. Red: the output "
                         "token adds that input token; blue: it subtracts it.",
                   "vi": "Mỗi head trộn nhóm kênh cổng riêng bằng ma trận W {n}×{n} riêng. Đỏ: token đầu ra cộng "

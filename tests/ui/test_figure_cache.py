@@ -9,6 +9,7 @@ from gmlp_core.ui import figure_cache
 from gmlp_core.ui.figure_cache import shared_figure
 from gmlp_core.ui.plots import heatmap
 from gmlp_core.ui.views.attention import VARIANTS
+from gmlp_core.ui.views.spatial_w import VIEWS as W_VIEWS
 from gmlp_core.playground import MIXERS, TASKS
 from gmlp_core.ui.samples import sample_paths
 from tests.helpers import ROOT
@@ -71,7 +72,7 @@ def test_kept_figures_are_bounded_by_the_memory_they_hold(monkeypatch):
 VIEWS = [("app.py", []),
          ("pages/1_attention.py", [("variant", list(VARIANTS))]),
          ("pages/2_patches.py", [("sample", sample_paths()[:2]), ("sample_gallery_open", [True])]),
-         ("pages/3_spatial-w.py", [("w_image_source", ["current", "sample"])]),
+         ("pages/3_spatial-w.py", [("w_view", list(W_VIEWS)), ("w_image_source", ["current", "sample"])]),
          ("pages/4_language-models.py", [("lm_view", ["attention", "gmlp", "amlp", "training", "generate"]),
                                          ("lm_set", ["vi-help/input.txt"])]),
          ("pages/5_playground.py", [("pg_model", list(MIXERS)), ("pg_task", list(TASKS))])]

@@ -54,10 +54,11 @@ CHANGES = [
     (W, {}, ("select_slider", "layer"), 1),
     (W, {}, ("multiselect", "w_heads"), [1]),
     (W, {}, ("toggle", "w_shared"), False),
-    (W, {}, ("select_slider", "snapshot"), "init"),
-    (W, {"w_sample": SAMPLE_DIR / "cat_0000.jpg"}, ("radio", "w_image_source"), "sample"),
-    (W, {"w_image_source": "sample"}, ("selectbox", "w_sample"), SAMPLE_DIR / "frog_0000.jpg"),
-    (W, {}, ("selectbox", "query"), 3),
+    (W, {}, ("segmented_control", "w_view"), "kernel"),
+    (W, {"w_view": "training"}, ("select_slider", "snapshot"), "init"),
+    (W, {"w_view": "attention", "w_sample": SAMPLE_DIR / "cat_0000.jpg"}, ("radio", "w_image_source"), "sample"),
+    (W, {"w_view": "picture", "w_image_source": "sample"}, ("selectbox", "w_sample"), SAMPLE_DIR / "frog_0000.jpg"),
+    (W, {"w_view": "picture"}, ("selectbox", "query"), 3),
     (LM_PAGE, {}, ("segmented_control", "lm_set"), "vi-help/input.txt"),
     (LM_PAGE, {}, ("text_area", "lm_text"), "ROMEO:\nWhat says my love?"),
     (LM_PAGE, {}, ("segmented_control", "lm_view"), "attention"),
@@ -130,5 +131,5 @@ def test_a_link_from_an_uploaded_or_camera_picture_opens_the_sample_and_says_so(
     at = opened(PATCHES, {**START, "source": source, "sample": "cat_0000"})
     assert at.radio(key="image_source").value == "sample" and at.selectbox(key="sample").value.stem == "cat_0000"
     assert any("source" in t.value for t in at.toast)
-    w = opened(W, {**START, "source": source, "sample": "cat_0000", "w_source": "current"})
+    w = opened(W, {**START, "source": source, "sample": "cat_0000", "w_source": "current", "w_view": "picture"})
     assert any("cat" in c.value for c in w.caption)  # the picture the link names, not the first sample

@@ -92,11 +92,13 @@ def test_the_detector_sees_english_words_numbers_and_timestamps():
 
 
 def test_a_link_whose_settings_are_refused_says_why_in_vietnamese():
-    link = {"lang": "vi", "layer": "oops", "w_heads": "7", "w_shared": "maybe", "token": "999", "snapshot": "later"}
-    at = opened(W, {"checkpoint": "tiny.safetensors", **link})
-    toasts = [rendered(t) for t in at.toast]
-    assert len(toasts) == 5 and all(any(param in t for param in link) for t in toasts)
-    assert not [t for t in toasts if ENGLISH.search(t) or re.search(r"\b(invalid|literal|outside|one)\b", t)]
+    # each view's settings are read when the view opens: one link per view
+    for view, link, refused in [("picture", {"layer": "oops", "w_heads": "7", "w_shared": "maybe", "token": "999"}, 4),
+                                ("training", {"snapshot": "later"}, 1), ("sideways", {}, 1)]:
+        at = opened(W, {"checkpoint": "tiny.safetensors", "lang": "vi", "w_view": view, **link})
+        toasts = [rendered(t) for t in at.toast]
+        assert len(toasts) == refused and all(any(param in t for param in [*link, "w_view"]) for t in toasts)
+        assert not [t for t in toasts if ENGLISH.search(t) or re.search(r"\b(invalid|literal|outside|one)\b", t)]
     attention = opened(ATTENTION, {"lang": "vi", "d_out": "abc", "dropout": "2", "table": "a_1~b",
                                    "embedding": "table"})
     toasts = [rendered(t) for t in attention.toast]

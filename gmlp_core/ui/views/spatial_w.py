@@ -1,4 +1,5 @@
-"""The Spatial W page's sections."""
+"""The Spatial W page's views of one layer's W, one at a time: per head and averaged, as a kernel on the patch grid,
+during training, laid back on a picture, and beside the attention a picture gives."""
 
 from __future__ import annotations
 
@@ -10,30 +11,72 @@ import streamlit as st
 import torch
 
 from ...formats.checkpoints import CheckpointInfo
+from ...formats.images import model_image
 from ...models import head_average
 from ..layout import grid
-from ..locale import sig, snapshot_text, tr
-from ..plots import heatmap, patch_grid_figure, row_on_grid_figure, value_range
-from ..samples import clicked_index
-from ..sections import show
+from ..locale import num, pct, sig, snapshot_text, structure_columns, tr
+from ..markdown import literal
+from ..plots import heatmap, kernel_figure, patch_grid_figure, row_on_grid_figure, value_range
+from ..samples import clicked_index, current_image, decoded, sample_gallery, sample_label, sample_picker
+from ..sections import per_head_and_average, show
 from ..state import kept, view_fragment
-from ..tables import heads_csv, matrix_csv, npy_bytes
+from ..tables import grid_structure_frame, heads_csv, matrix_csv, npy_bytes
+from ..vision_cache import attention as cached_attention, structure as cached_structure
+
+VIEWS = ("heads", "kernel", "training", "picture", "attention")  # the page shows one at a time, "heads" first
 
 
 @dataclass
 class SpatialView:
-    """What the page's sections share: the checkpoint, the layer and heads shown, the token labels, and the one
-    colour range of the averaged W on this page."""
+    """What the page's views share: the checkpoint (file: the cached computations' key, None for this session's
+    upload), the layer's W for every head (heads, n, n), the heads averaged and their average (n, n), the token
+    labels, and the colour ranges: every head's (None when each map has its own) and the averaged W's on this
+    page."""
 
+    model: torch.nn.Module
     info: CheckpointInfo
+    file: str | None
     layer: int
+    layer_w: torch.Tensor
     chosen: list[int]
+    average: torch.Tensor
     labels: list[str]
+    shared: bool
+    signed_range: tuple | None
     average_range: tuple
 
     @property
     def axes(self) -> dict:
         return dict(row_title=tr("output_token"), col_title=tr("input_token"))
+
+
+def heads_view(view: SpatialView) -> None:
+    """Each head's W, then the average of the chosen heads with what it means and the downloads beside it."""
+    st.subheader(tr("w_per_head", layer=view.layer))
+    per_head_and_average(view.layer_w, view.labels, view.chosen, key="w", value_name="W", axes=view.axes,
+                         zrange=view.signed_range, signed=True,
+                         beside=lambda: notes_and_downloads(view.layer_w, view.average, view.labels, view.layer))
+
+
+def kernel_view(view: SpatialView) -> None:
+    """W as a kernel on the patch grid (is it local, a shift, symmetric?): each head's, the average's, and their
+    numbers."""
+    config = view.info.config
+    st.subheader(tr("w_kernel_title", layer=view.layer))
+    structure = cached_structure(view.model, view.file, view.layer, view.chosen)  # each head's, then the average's
+    kernel_range = value_range(structure.kernels, signed=True) if view.shared else None
+    names = [tr("head_n", n=h) for h in range(config.heads)]
+    kernel_views = list(zip(names + [tr("average_short")], structure.kernels))  # (2g-1, 2g-1) each
+    for (title, kernel), col in grid(kernel_views, min(len(kernel_views), 3), multiples="kernels"):
+        with col:
+            show(kernel_figure(kernel, title=title, value_name=tr("mean_w"), row_title=tr("rows_down"),
+                               col_title=tr("columns_right"), zrange=kernel_range, height=240),
+                 f"kernel_{title}")
+    st.caption(tr("w_kernel_explain"))
+    structure_views = list(zip(names + [tr("average_of", heads=", ".join(map(str, view.chosen)))],
+                               structure.structures))
+    st.dataframe(grid_structure_frame(structure_views, config.grid_size, structure_columns(), pct, num),
+                 width="stretch")
 
 
 def notes_and_downloads(layer_w: torch.Tensor, average: torch.Tensor, labels: list[str], layer: int) -> None:
@@ -83,11 +126,10 @@ def _patch_clicked(offset: int) -> None:
 
 
 @view_fragment
-def rows_on_picture(view: SpatialView, layer_w: torch.Tensor, average: torch.Tensor, pixels: np.ndarray,
-                    shared: bool) -> None:
+def rows_on_picture(view: SpatialView, pixels: np.ndarray) -> None:
     """One row of W (the query patch's) laid back onto the picture's patch grid, per head and averaged.
-    layer_w: (heads, n, n); average: (n, n); pixels: (H, W, 3) at the model's size."""
-    config = view.info.config
+    pixels: (H, W, 3) at the model's size."""
+    config, layer_w, average = view.info.config, view.layer_w, view.average
     offset = int(config.cls_token)
     picker, maps = st.columns([1, 2])  # the picture, numbered and clickable, beside the maps it chooses
     with picker:
@@ -98,7 +140,7 @@ def rows_on_picture(view: SpatialView, layer_w: torch.Tensor, average: torch.Ten
              on_select=lambda: _patch_clicked(offset), selection_mode="points")
         st.caption(tr("pick_patch_help"))
     name = view.labels[query]
-    grid_range = value_range(layer_w[:, query, offset:], signed=True) if shared else None
+    grid_range = value_range(layer_w[:, query, offset:], signed=True) if view.shared else None
     rows = [(tr("head_n", n=h), layer_w[h, query, offset:]) for h in range(config.heads)]
     rows.append((tr("average_short"), average[query, offset:]))
     with maps:
@@ -110,3 +152,54 @@ def rows_on_picture(view: SpatialView, layer_w: torch.Tensor, average: torch.Ten
                      f"row_{title}")
     st.caption(tr("row_explain", name=name) + (" " + tr("row_cls", value=sig(float(average[query, 0])))
                                                if config.cls_token else ""))
+
+
+def picture_for_w() -> tuple[str, object] | None:
+    """The picture the last two views read: the one chosen on Patches & predictions, or a sample -> (its cache key,
+    the image), or None (with the page's notice) when there is none yet."""
+    use = kept(st.radio, tr("image_for_w"), key="w_image_source", default="current", options=["current", "sample"],
+               horizontal=True, format_func=lambda s: tr(f"w_image_{s}"), url="w_source")
+    if use == "sample":
+        picked_sample = sample_picker("w_sample", url="w_sample")
+        sample_gallery("w_sample", picked_sample)
+        image_key = str(picked_sample)
+        image, image_name = decoded(image_key, picked_sample.read_bytes()), sample_label(picked_sample)
+    else:
+        chosen_image = current_image()
+        if chosen_image is None:
+            return None
+        image_key, image, image_name = chosen_image
+    st.caption(tr("image_caption", name=literal(image_name)))
+    return image_key, image
+
+
+def picture_view(view: SpatialView) -> None:
+    """Which patches a patch reads from: its row of W on the picture (a fragment: the query patch redraws these
+    maps only)."""
+    st.subheader(tr("w_on_image"))
+    picture = picture_for_w()
+    if picture is not None:
+        rows_on_picture(view, np.asarray(model_image(picture[1], view.info.config.image_size)))
+
+
+def attention_view(view: SpatialView) -> None:
+    """The attention a picture gives at this layer beside W, on the same token axes: change the picture, and only
+    the attention changes."""
+    st.subheader(tr("attention_vs_w"))
+    picture = picture_for_w()
+    if picture is None:
+        return
+    image_key, image = picture
+    attention = cached_attention(view.model, view.info, view.file, image_key, image, view.layer)  # (n, n)
+    left, right = st.columns(2)
+    with left:
+        show(heatmap(attention, view.labels, view.labels, title=tr("attention_on_image"),
+                     value_name=tr("weight"), **view.axes), "attention")
+    with right:
+        show(heatmap(view.average, view.labels, view.labels, title=tr("w_same_for_all"), value_name="W",
+                     signed=True, zrange=view.average_range, **view.axes), "w_beside")
+    st.info(tr("attention_vs_w_explain"))
+
+
+SHOW = {"heads": heads_view, "kernel": kernel_view, "training": lambda view: snapshots_section(view),
+        "picture": picture_view, "attention": attention_view}
