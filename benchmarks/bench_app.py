@@ -18,6 +18,9 @@ time of the page script's own run (the script thread's, from the moment Streamli
 what the server spends on the change; the rest of AppTest's time is AppTest reading the page's output back into its
 element tree, which a server does not do.
 
+Scripts are compiled once for the process, as the server does (--compile-every-run: again on every rerun, as AppTest
+does by itself, which the figures before 2026-12-01 evening included: 3.4-4.5 ms a file).
+
 AppTest reruns the whole page for every change; on the server a widget inside a fragment (Spatial
 W's query patch and snapshot slider, the generation settings) reruns its fragment only, which
 benchmarks/bench_load.py --sessions 4 measures (one student on each page).
@@ -40,8 +43,8 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.runtime.scriptrunner import script_cache, script_runner  # noqa: E402
+from streamlit.testing.v1 import AppTest, app_test, local_script_runner  # noqa: E402
 
 from gmlp_core.formats.checkpoints import load_checkpoint, save_checkpoint  # noqa: E402
 from gmlp_core.formats.images import load_image  # noqa: E402
@@ -51,6 +54,15 @@ from gmlp_core.ui import checkpoints as ui_checkpoints, plots  # noqa: E402
 from gmlp_core.ui.views.spatial_w import VIEWS as W_VIEWS  # noqa: E402
 
 from bench_load import WORDS  # noqa: E402
+
+
+def one_script_cache() -> None:
+    """The server compiles each script once per process (streamlit.runtime.Runtime holds one ScriptCache); AppTest
+    makes a new cache for every run, so app.py and the page were compiled again on each timed rerun (3.4-4.5 ms a
+    file here), which the server never does. One cache for the process, as the server has it."""
+    shared = script_cache.ScriptCache()
+    app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+
 
 PAGES = ["app.py", "pages/1_attention.py", "pages/2_patches.py", "pages/3_spatial-w.py",
          "pages/4_language-models.py"]
@@ -181,12 +193,18 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads (the server's: 1)")
     parser.add_argument("--no-figure-cache", action="store_true",
                         help="build every figure anew (Plotly's own go.Figure), as before the figure cache")
+    parser.add_argument("--compile-every-run", action="store_true",
+                        help="compile app.py and the page on every rerun, as AppTest does by itself (the server "
+                             "compiles each once)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     if args.no_figure_cache:
         plots.shared_figure = lambda data, layout: go.Figure(data=data, layout=layout)
+    if not args.compile_every_run:
+        one_script_cache()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, figure cache "
-          f"{'off' if args.no_figure_cache else 'on'}")
+          f"{'off' if args.no_figure_cache else 'on'}, scripts compiled "
+          f"{'on every rerun' if args.compile_every_run else 'once (as the server does)'}")
     print(describe("empty page", timed_reruns(AppTest.from_string("import streamlit as st\nst.write('hi')"),
                                               args.reruns)))
     for page in PAGES:

@@ -16,6 +16,10 @@ HIDDEN_COLOUR = "#d9d9d9"
 WEIGHT_SCALE = "Viridis"
 SIGNED_SCALE = "RdBu_r"
 CELL_NUMBERS_UP_TO = 12  # tokens; beyond this a cell in a half-width column is too narrow for "0.00"
+# tokens; beyond this a cell on a projector is a few pixels wide and a pixel of gap around it hid its colour (a
+# 128-position W's band faded into the grid), and Plotly draws a map without gaps as one image, twice as fast;
+# a small multiple (two to a row) reaches that cell size four times sooner
+GAPS_UP_TO, COMPACT_GAPS_UP_TO = 64, 24
 TEXT_COLOUR = "#31333F"  # Streamlit's text colour: its theme draws ticks in #808495, 3.7:1 on white, too pale to project
 FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=12, color=TEXT_COLOUR)
 TICK_FONT = dict(size=12, color=TEXT_COLOUR)  # the smallest text a class reads off a projector
@@ -95,6 +99,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
     lines = [f"{escape_label(value_name)}: %{{z:.4g}}"] + \
             [f"{name}: %{{customdata[{i}]:.4g}}" for i, name in enumerate(extra)]
     zmin, zmax = zrange if zrange is not None else value_range(shown, signed=signed)
+    gap = int(max(rows, cols) <= (COMPACT_GAPS_UP_TO if compact else GAPS_UP_TO))  # pixels between cells
     # sent as float32: a map shows 4 significant digits at most, and half the bytes is half of what every rerun
     # serialises, hashes and sends for it (a 128 x 128 W was 406 KB of JSON as float64)
     data = [dict(
@@ -107,7 +112,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
         colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="top"),
                       orientation="h", y=-0.02, yanchor="top", len=1.0, thickness=6 if compact else 10,
                       tickfont=TICK_FONT, nticks=3 if compact else None),  # a small multiple's bar: flat numbers
-        hoverongaps=False, xgap=1, ygap=1,
+        hoverongaps=False, xgap=gap, ygap=gap,
         # few tokens: the numbers themselves in the cells, so a class can read them off the projector
         texttemplate="%{z:.2f}" if max(rows, cols) <= CELL_NUMBERS_UP_TO and not compact else None,
         textfont=dict(size=12 if max(rows, cols) <= 8 else 10),

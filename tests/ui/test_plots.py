@@ -144,6 +144,18 @@ def test_few_tokens_fill_the_column_and_many_keep_square_cells():
     assert heatmap(np.eye(13), twelve + ["x"], twelve + ["x"]).data[0].texttemplate is None
 
 
+def test_cells_are_parted_by_a_pixel_only_while_they_are_wide_enough_to_keep_their_colour():
+    """A 128-position W (the language models' context) in a 560-px map has cells of about 3.4 px: one pixel of
+    gap on each was a third of it, and the band W learned faded into the grid."""
+    def gaps(n: int, compact: bool = False) -> tuple:
+        trace = heatmap(np.eye(n), [str(i) for i in range(n)], [str(i) for i in range(n)], compact=compact).data[0]
+        return trace.xgap or 0, trace.ygap or 0
+    assert gaps(16) == gaps(64) == (1, 1)
+    assert gaps(65) == gaps(128) == gaps(196) == (0, 0)
+    # a head's map, two to a row, has half the width: 55 typed characters made cells of about 3 px
+    assert gaps(24, compact=True) == (1, 1) and gaps(25, compact=True) == gaps(55, compact=True) == (0, 0)
+
+
 def test_a_text_read_down_the_rows_gets_rows_tall_enough_for_every_label():
     """row_px: 16-px rows (Plotly labels a category every 1.2 font sizes = 14 px), the map stretched down."""
     chars = list("ROMEO: But soft, what light")
