@@ -84,8 +84,9 @@ def _as_sent(value):
     empty shape, annotation and image lists left out, a colour scale's name written out as its colours, arrays as
     Plotly's typed arrays (base64, as its convert_to_base64 writes them, in the same walk: Plotly's own walk visits
     every label of every axis again); other leaves are shared, not copied."""
-    if isinstance(value, dict):
-        return {k: (_named_colorscale(v) if k == "colorscale" and isinstance(v, str) else
+    if isinstance(value, dict):  # a plain value (most of them: an axis's labels) is kept as it is, unvisited
+        return {k: (v if isinstance(v, PLAIN) and k != "colorscale" else
+                    _named_colorscale(v) if k == "colorscale" and isinstance(v, str) else
                     v if is_skipped_key(k) else _as_sent(v))
                 for k, v in value.items() if v is not None and not (k in EMPTY_LEFT_OUT and len(v) == 0)}
     if isinstance(value, (list, tuple)):

@@ -28,7 +28,10 @@ TITLE_CHARS = 40  # a title wider than this wraps: a half-width column at 1024 p
 
 def escape_label(label) -> str:
     """Text a user typed, safe in a Plotly label or hover (Plotly renders a subset of HTML there)."""
-    return str(label).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = str(label)
+    if "&" not in text and "<" not in text and ">" not in text:  # most labels: a character, a word, a number
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def value_range(*matrices, signed: bool = False) -> tuple[float, float]:
