@@ -53,3 +53,11 @@ def test_a_matrix_table_and_the_structure_table_write_numbers_in_the_language():
     structure = grid_structure_frame([("W", grid_structure(torch.eye(4), 2))], 2, columns,
                                      lambda v: percent(v, "vi"), lambda v, d: number(v, "vi", d))
     assert structure.loc["W", "symmetry"] == "+1,00" and "," in structure.loc["W", "near"]
+
+
+def test_the_lesson_plan_names_the_spatial_w_views_as_the_page_labels_them():
+    """The page shows one view at a time: the lesson's Spatial W step sends the teacher to three of them by name."""
+    for lang in LANGUAGES:
+        step = next(line for line in CATALOGUE["lesson_steps"][lang].splitlines() if line.startswith("3."))
+        for view in ("picture", "training", "attention"):
+            assert f"*{CATALOGUE[f'w_view_{view}'][lang]}*" in step, (lang, view)
