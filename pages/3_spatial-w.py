@@ -11,7 +11,7 @@ from gmlp_core.ui.frame import require_frame
 from gmlp_core.ui.layout import setup_page
 from gmlp_core.ui.locale import tr
 from gmlp_core.ui.plots import value_range
-from gmlp_core.ui.sections import heads_picker, layer_picker
+from gmlp_core.ui.sections import choice_buttons, heads_picker, layer_picker
 from gmlp_core.ui.state import kept
 from gmlp_core.ui.views.spatial_w import SHOW, VIEWS, SpatialView
 
@@ -30,8 +30,7 @@ with st.sidebar:
     shared = kept(st.toggle, tr("shared_scale"), key="w_shared", default=True, url="w_shared")
 
 # one view at a time: only what is shown is computed and drawn
-shown = kept(st.segmented_control, tr("w_view"), key="w_view", default=VIEWS[0], options=VIEWS,
-             format_func=lambda v: tr(f"w_view_{v}"), url="w_view") or VIEWS[0]  # a segmented control can be cleared
+shown = choice_buttons(tr("w_view"), "w_view", VIEWS, VIEWS[0], "w_view", lambda v: tr(f"w_view_{v}"))
 
 layer_w = weights[layer]
 if not chosen:

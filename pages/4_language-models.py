@@ -16,8 +16,7 @@ from gmlp_core.ui.layout import grid, setup_page
 from gmlp_core.ui.locale import lang, num, tr
 from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.plots import surprise_figure
-from gmlp_core.ui.sections import show
-from gmlp_core.ui.state import kept
+from gmlp_core.ui.sections import choice_buttons, show
 from gmlp_core.ui.views.language import LanguagePage, generate_view, model_view, training_view
 
 require_frame()  # a fresh server can run this file without app.py: run the app instead
@@ -31,9 +30,8 @@ if not sets:
 
 # ---- which models: one set per corpus, the interface's language first
 corpora = sorted(sets, key=lambda c: (corpus_language(c) != lang(), c))
-corpus = kept(st.segmented_control, tr("lm_models"), key="lm_set", default=corpora[0], options=corpora,
-              format_func=lambda c: corpus_title(c, lang()), url="models") if len(corpora) > 1 else corpora[0]
-corpus = corpus or corpora[0]  # a segmented control can be cleared
+corpus = choice_buttons(tr("lm_models"), "lm_set", corpora, corpora[0], "models",
+                        lambda c: corpus_title(c, lang())) if len(corpora) > 1 else corpora[0]
 models = sets[corpus]
 files = {arch: (str(path), path.stat().st_mtime) for arch, (_, _, path) in models.items()}
 tokenizer = next(iter(models.values()))[1].tokenizer
@@ -77,9 +75,9 @@ if len(labels) > 1:
 by_short = {ARCHS[arch].short: arch for arch in models if ARCHS[arch].shows}
 view_titles = {**{short: names[arch] for short, arch in by_short.items()},
                "training": tr("lm_view_training"), "generate": tr("lm_view_generate")}
-view = kept(st.segmented_control, tr("lm_view"), key="lm_view",
-            default=next((s for s, a in by_short.items() if ARCHS[a].shows == {SPATIAL_W}), "training"),
-            options=view_titles, format_func=view_titles.get, url="view")
+view = choice_buttons(tr("lm_view"), "lm_view", view_titles,
+                      next((s for s, a in by_short.items() if ARCHS[a].shows == {SPATIAL_W}), "training"), "view",
+                      view_titles.get)
 VIEWS = {"training": training_view, "generate": generate_view,
          **{short: lambda page, arch=arch: model_view(page, arch) for short, arch in by_short.items()}}
 if view in VIEWS:

@@ -13,7 +13,9 @@ pytestmark = pytest.mark.e2e
 PROJECTOR = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 VIEWS = ["", "attention", "attention?variant=causal", "attention?variant=multi", "attention?variant=position",
-         "attention?lang=vi", "patches", "spatial-w", "spatial-w?checkpoint=s64.safetensors", "language-models"]
+         "attention?lang=vi", "patches", "spatial-w", "spatial-w?checkpoint=s64.safetensors", "language-models",
+         *[f"spatial-w?w_view={view}" for view in ("kernel", "training", "picture", "attention")],
+         "spatial-w?checkpoint=s64.safetensors&w_view=picture"]
 
 
 def open_view(context, url: str):

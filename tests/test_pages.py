@@ -298,8 +298,20 @@ def test_the_w_page_computes_and_draws_only_the_view_it_shows():
         assert set(charts(ok(at))) == keys, view
         assert len(at.dataframe) == (view == "kernel")
         assert any(r.key == "w_image_source" for r in at.radio) == (view in ("picture", "attention"))
-    at.segmented_control(key="w_view").set_value(None).run()  # cleared: the first view
-    assert set(charts(ok(at))) == expected["heads"]
+
+def test_clicking_the_chosen_view_again_keeps_it():
+    """Streamlit's segmented control clears its choice when the chosen button is clicked again (a double tap on a
+    phone): the page then fell back to its first view, or, on the language page, showed no view at all."""
+    at = ok(page("pages/3_spatial-w.py"))
+    at.segmented_control(key="w_view").set_value("kernel").run()
+    at.segmented_control(key="w_view").set_value(None).run()
+    assert at.segmented_control(key="w_view").value == "kernel" and "kernel_Average" in charts(ok(at))
+    lm = ok(page(LM_PAGE, checkpoint=None))
+    lm.segmented_control(key="lm_view").set_value("attention").run()
+    lm.segmented_control(key="lm_view").set_value(None).run()
+    assert lm.segmented_control(key="lm_view").value == "attention" and "lm_attention_average" in charts(ok(lm))
+    lm.segmented_control(key="lm_set").set_value(None).run()
+    assert lm.segmented_control(key="lm_set").value == "tinyshakespeare/input.txt"
 
 
 def test_changing_layer_changes_w():

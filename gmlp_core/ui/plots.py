@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 import textwrap
 
 import numpy as np
@@ -32,6 +33,17 @@ def escape_label(label) -> str:
     if "&" not in text and "<" not in text and ">" not in text:  # most labels: a character, a word, a number
         return text
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def signed_bar_ticks(bound: float) -> dict:
+    """A narrow colour bar's ticks on a scale from -bound to bound: 0 and the roundest number (1, 2 or 5 times a
+    power of ten) within the bound on each side. Plotly's own choice for three ticks fell outside a bound such as
+    0.15 and left "0" alone, so the bar said nothing of the size of the values."""
+    if not bound > 0 or not math.isfinite(bound):
+        return dict(nticks=3)
+    power = 10.0 ** math.floor(math.log10(bound))
+    tick = next(m * power for m in (5, 2, 1) if m * power <= bound * (1 + 1e-9))
+    return dict(tickvals=[-tick, 0, tick])
 
 
 def value_range(*matrices, signed: bool = False) -> tuple[float, float]:
@@ -114,7 +126,8 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
         # it, since under it Plotly sets the title level with the tick labels
         colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="top"),
                       orientation="h", y=-0.02, yanchor="top", len=1.0, thickness=6 if compact else 10,
-                      tickfont=TICK_FONT, nticks=3 if compact else None),  # a small multiple's bar: flat numbers
+                      tickfont=TICK_FONT,  # a small multiple's bar: three numbers
+                      **(({} if not compact else signed_bar_ticks(zmax) if signed else dict(nticks=3)))),
         hoverongaps=False, xgap=gap, ygap=gap,
         # few tokens: the numbers themselves in the cells, so a class can read them off the projector
         texttemplate="%{z:.2f}" if max(rows, cols) <= CELL_NUMBERS_UP_TO and not compact else None,
@@ -262,7 +275,8 @@ def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: i
         type="heatmap", z=values.reshape(grid, grid), x=centres, y=centres, customdata=numbers, opacity=0.6,
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
         colorbar=dict(title=dict(text=value_name, side="top"), orientation="h", y=-0.02, yanchor="top", len=1.0,
-                      thickness=8, tickfont=TICK_FONT, nticks=4),  # under the picture: a narrow column keeps its width
+                      thickness=8, tickfont=TICK_FONT,  # under the picture: a narrow column keeps its width
+                      **(signed_bar_ticks(max(abs(zmin), abs(zmax))) if signed else dict(nticks=4))),
         hovertemplate=f"{escape_label(hover_text)} %{{customdata}}: %{{z:.4g}}<extra></extra>",
     )
     return figure_of([_image_trace(pixels), overlay],

@@ -39,6 +39,23 @@ def show(figure, key: str, **options) -> None:
     st.plotly_chart(figure, width="stretch", key=key, config=chart_config(), **options)
 
 
+def choice_buttons(label: str, key: str, options, default, url: str, format_func) -> object:
+    """A segmented control that always has one option chosen (a view, a set of models), kept and in the link.
+    Streamlit's clears the choice when the chosen button is clicked again, or tapped twice on a phone; here that
+    click keeps it."""
+    shown = f"_{key}_shown"
+
+    def keep_the_choice() -> None:
+        if st.session_state.get(key) is None:
+            st.session_state[key] = st.session_state.get(shown, default)
+
+    value = kept(st.segmented_control, label, key=key, default=default, options=options, format_func=format_func,
+                 url=url, on_change=keep_the_choice)
+    value = default if value is None else value
+    st.session_state[shown] = value
+    return value
+
+
 def heads_picker(key: str, heads: int, url: str | None = None, container=None) -> list[int]:
     """The heads to average (all of them at first), kept across pages and, with url=, in the link."""
     return kept((container or st).multiselect, tr("heads_to_average"), key=key, default=list(range(heads)),

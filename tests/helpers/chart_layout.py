@@ -1,5 +1,6 @@
 """What a reader sees of the app's Plotly charts in a browser: clipped titles, tick labels on top of each other,
-small or pale tick text, measured from the rendered SVG (Playwright)."""
+small or pale tick text, a chart wider than its column, a colour bar with one number, measured from the rendered
+SVG (Playwright)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ MEASURE_JS = """
     const cells = [...chart.querySelectorAll('g.heatmap-label > text')].filter(t => t.textContent.trim())
       .map(t => ({text: t.textContent, box: box(t.getBoundingClientRect())}));
     const heading = chart.querySelector('.gtitle');
-    return {title: heading ? heading.textContent : '', svg: box(svg), titles, axes, cells};
+    return {title: heading ? heading.textContent : '', svg: box(svg), frame: box(chart.getBoundingClientRect()),
+            titles, axes, cells};
   })
 """
 
@@ -51,6 +53,12 @@ def problems(charts: list[dict]) -> list[str]:
     found = []
     for chart in charts:
         name = chart["title"] or "(untitled chart)"
+        if chart["svg"]["width"] > chart["frame"]["width"] + 1:  # Streamlit draws a chart at least 150 px wide
+            found.append(f"{name}: drawn {chart['svg']['width']:.0f} px wide in a {chart['frame']['width']:.0f} px "
+                         "column, its right part cut off")
+        for axis, labels in chart["axes"].items():
+            if axis.startswith("colorbar") and len(labels) < 2:
+                found.append(f"{name}: its colour bar reads only {[t['text'] for t in labels]}")
         found += [f"{name}: title {t['text']!r} cut by the chart's edge" for t in chart["titles"]
                   if not inside(t["box"], chart["svg"])]
         for axis, labels in chart["axes"].items():

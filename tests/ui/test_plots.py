@@ -174,3 +174,13 @@ def test_a_heatmap_sends_its_values_as_float32_to_four_significant_digits():
     shown = np.asarray(figure.data[0].z, dtype=np.float64)
     lower = ~np.triu(np.ones((40, 40), dtype=bool), 1)
     assert np.allclose(shown[lower], values.numpy()[lower], rtol=1e-6)
+
+
+def test_a_small_multiples_colour_bar_names_a_value_on_each_side_of_zero():
+    """Plotly's own three ticks for a bar from -0.15 to 0.15 were -0.2, 0 and 0.2: only "0" was drawn."""
+    for bound, tick in [(0.15, 0.1), (0.2, 0.2), (0.049, 0.02), (3.0, 2.0), (7.5, 5.0), (1.0, 1.0)]:
+        figure = heatmap(np.array([[bound, -bound], [0.0, 0.0]]), ["a", "b"], ["c", "d"], signed=True, compact=True)
+        assert list(figure.data[0].colorbar.tickvals) == pytest.approx([-tick, 0, tick]), bound
+    row = row_on_grid_figure(np.zeros((32, 32, 3), np.uint8), np.linspace(-0.15, 0.1, 16), 8, 0, zrange=(-0.15, 0.15))
+    assert list(row.data[1].colorbar.tickvals) == pytest.approx([-0.1, 0, 0.1])
+    assert heatmap(np.eye(2), ["a", "b"], ["a", "b"], compact=True).data[0].colorbar.nticks == 3  # unsigned: Plotly's

@@ -67,7 +67,7 @@ def kernel_view(view: SpatialView) -> None:
     kernel_range = value_range(structure.kernels, signed=True) if view.shared else None
     names = [tr("head_n", n=h) for h in range(config.heads)]
     kernel_views = list(zip(names + [tr("average_short")], structure.kernels))  # (2g-1, 2g-1) each
-    for (title, kernel), col in grid(kernel_views, min(len(kernel_views), 3), multiples="kernels"):
+    for (title, kernel), col in grid(kernel_views, 2, multiples="kernels"):  # a column >= 150 px on a phone
         with col:
             show(kernel_figure(kernel, title=title, value_name=tr("mean_w"), row_title=tr("rows_down"),
                                col_title=tr("columns_right"), zrange=kernel_range, height=240),
@@ -144,7 +144,7 @@ def rows_on_picture(view: SpatialView, pixels: np.ndarray) -> None:
     rows = [(tr("head_n", n=h), layer_w[h, query, offset:]) for h in range(config.heads)]
     rows.append((tr("average_short"), average[query, offset:]))
     with maps:
-        for (title, row), col in grid(rows, min(len(rows), 3), multiples="rows"):
+        for (title, row), col in grid(rows, 2, multiples="rows"):  # a column >= 150 px beside the picture
             with col:
                 show(row_on_grid_figure(pixels, row, config.patch_size, query - offset, title=title,
                                         zrange=grid_range, height=240,
