@@ -80,6 +80,23 @@ def test_a_thumb_swiping_over_a_chart_scrolls_the_page_on_a_phone(app_url, brows
     assert scrolled > 100 and after_ranges == before_ranges and notices == 0
 
 
+def test_a_thumb_sliding_over_the_clickable_picture_leaves_the_picture_in_its_frame(app_url, browser_page):
+    """The patch picker answers clicks (a selection), for which Streamlit turns a figure without a drag mode into
+    one that pans: a thumb on it dragged the picture out of its frame. (The page does not scroll under a thumb
+    that starts on a picker either: Plotly keeps the touch for its tap.)"""
+    context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = open_view(context, f"{app_url}/spatial-w?w_view=picture")
+    chart = page.locator(".st-key-query_picker .js-plotly-plot").first
+    chart.scroll_into_view_if_needed()
+    before_ranges = axis_ranges(chart)
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    swipe(page, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7, 150)
+    page.wait_for_timeout(800)
+    after_ranges = axis_ranges(chart)
+    context.close()
+    assert after_ranges == before_ranges
+
+
 def mouse_zoom(page, chart) -> None:
     """Drag a box with the mouse from a chart's top-left corner to its middle."""
     box = chart.locator(".nsewdrag").first.bounding_box()

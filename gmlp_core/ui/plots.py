@@ -176,10 +176,14 @@ def _image_trace(pixels: np.ndarray) -> dict:
     return dict(type="image", z=pixels, hovertemplate="x %{x}, y %{y}<br>RGB %{z}<extra></extra>")
 
 
-def _image_layout(title: str, height: int, **more) -> dict:
+def _image_layout(title: str, height: int, fixed: bool = False, **more) -> dict:
+    """fixed: the picture never moves (a clickable one: Streamlit gives a figure that answers clicks a drag mode
+    that pans, and a thumb scrolling the page dragged the picture out of its frame)."""
     return dict(title=dict(text=title, font=dict(size=14)), height=height, font=FONT,
-                margin=dict(l=0, r=0, t=36 if title else 0, b=0), xaxis=dict(visible=False, constrain="domain"),
-                yaxis=dict(visible=False, scaleanchor="x", constrain="domain", autorange="reversed"), **more)
+                margin=dict(l=0, r=0, t=36 if title else 0, b=0),
+                xaxis=dict(visible=False, constrain="domain", fixedrange=fixed or None),
+                yaxis=dict(visible=False, scaleanchor="x", constrain="domain", autorange="reversed",
+                           fixedrange=fixed or None), **more)
 
 
 def _patch_frame(patch: int, grid: int, patch_size: int, colour: str = "black") -> list[dict]:
@@ -215,7 +219,8 @@ def patch_grid_figure(pixels: np.ndarray, patch_size: int, title: str = "", heig
                   customdata=list(range(grid * grid)), hovertemplate=f"{escape_label(hover_text)} %{{customdata}}"
                   "<extra></extra>", selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
     return figure_of([dict(_image_trace(pixels), hoverinfo="skip", hovertemplate=None), points], _image_layout(
-        title, height, shapes=shapes + _patch_frame(picked, grid, patch_size, "#ff4b4b"), annotations=annotations,
+        title, height, fixed=True, shapes=shapes + _patch_frame(picked, grid, patch_size, "#ff4b4b"),
+        annotations=annotations,
         dragmode=False, hovermode="closest", hoverdistance=100, showlegend=False))
 
 
