@@ -53,7 +53,7 @@ from gmlp_core.models import GMLPVision, preset, spatial_weights  # noqa: E402
 from gmlp_core.ui import checkpoints as ui_checkpoints, plots  # noqa: E402
 from gmlp_core.ui.views.spatial_w import VIEWS as W_VIEWS  # noqa: E402
 
-from bench_load import WORDS  # noqa: E402
+from bench_load import ONLY_IN_VIEW, WORDS  # noqa: E402
 
 
 def one_script_cache() -> None:
@@ -113,7 +113,7 @@ INTERACTIONS = {
 
 
 # an interaction's widget -> the view it lives in (set, and the page run once, before its changes are timed)
-IN_VIEW = {"query": {"w_view": "picture"}, "snapshot": {"w_view": "training"}}
+IN_VIEW = {key: {"w_view": view} for key, view in ONLY_IN_VIEW.items()}
 
 
 def change(at: AppTest, kind: str, key: str, value) -> None:

@@ -58,6 +58,10 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from gmlp_core.ui.views.spatial_w import VIEWS as W_VIEWS  # noqa: E402  the Spatial W page's views, one at a time
+
 # The reverse proxy of README.md ("A class beyond one laptop"), with the ports and paths filled in.
 NGINX_CONFIG = """
 worker_processes 1;
@@ -264,7 +268,6 @@ ACTIONS = {
 }
 
 
-W_VIEWS = ("heads", "kernel", "training", "picture", "attention")  # the Spatial W page's views, one at a time
 ONLY_IN_VIEW = {"query": "picture", "snapshot": "training"}  # Spatial W's widgets that one view has
 
 

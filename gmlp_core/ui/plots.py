@@ -35,10 +35,11 @@ def escape_label(label) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def signed_bar_ticks(bound: float) -> dict:
-    """A narrow colour bar's ticks on a scale from -bound to bound: 0 and the roundest number (1, 2 or 5 times a
-    power of ten) within the bound on each side. Plotly's own choice for three ticks fell outside a bound such as
-    0.15 and left "0" alone, so the bar said nothing of the size of the values."""
+def signed_bar_ticks(zmin: float, zmax: float) -> dict:
+    """A narrow colour bar's ticks on a signed scale from zmin to zmax: 0 and the roundest number (1, 2 or 5 times a
+    power of ten) within the larger bound on each side. Plotly's own choice for three ticks fell outside a bound
+    such as 0.15 and left "0" alone, so the bar said nothing of the size of the values."""
+    bound = max(abs(zmin), abs(zmax))
     if not bound > 0 or not math.isfinite(bound):
         return dict(nticks=3)
     power = 10.0 ** math.floor(math.log10(bound))
@@ -127,7 +128,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
         colorbar=dict(title=dict(text="" if compact else escape_label(value_name), side="top"),
                       orientation="h", y=-0.02, yanchor="top", len=1.0, thickness=6 if compact else 10,
                       tickfont=TICK_FONT,  # a small multiple's bar: three numbers
-                      **(({} if not compact else signed_bar_ticks(zmax) if signed else dict(nticks=3)))),
+                      **({} if not compact else signed_bar_ticks(zmin, zmax) if signed else dict(nticks=3))),
         hoverongaps=False, xgap=gap, ygap=gap,
         # few tokens: the numbers themselves in the cells, so a class can read them off the projector
         texttemplate="%{z:.2f}" if max(rows, cols) <= CELL_NUMBERS_UP_TO and not compact else None,
@@ -281,7 +282,7 @@ def row_on_grid_figure(pixels: np.ndarray, row_values, patch_size: int, query: i
         colorscale=SIGNED_SCALE if signed else WEIGHT_SCALE, zmin=zmin, zmax=zmax, zmid=0 if signed else None,
         colorbar=dict(title=dict(text=value_name, side="top"), orientation="h", y=-0.02, yanchor="top", len=1.0,
                       thickness=8, tickfont=TICK_FONT,  # under the picture: a narrow column keeps its width
-                      **(signed_bar_ticks(max(abs(zmin), abs(zmax))) if signed else dict(nticks=4))),
+                      **(signed_bar_ticks(zmin, zmax) if signed else dict(nticks=4))),
         hovertemplate=f"{escape_label(hover_text)} %{{customdata}}: %{{z:.4g}}<extra></extra>",
     )
     return figure_of([_image_trace(pixels), overlay],

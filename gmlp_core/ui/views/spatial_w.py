@@ -23,9 +23,6 @@ from ..state import kept, view_fragment
 from ..tables import grid_structure_frame, heads_csv, matrix_csv, npy_bytes
 from ..vision_cache import attention as cached_attention, structure as cached_structure
 
-VIEWS = ("heads", "kernel", "training", "picture", "attention")  # the page shows one at a time, "heads" first
-
-
 @dataclass
 class SpatialView:
     """What the page's views share: the checkpoint (file: the cached computations' key, None for this session's
@@ -201,5 +198,6 @@ def attention_view(view: SpatialView) -> None:
     st.info(tr("attention_vs_w_explain"))
 
 
-SHOW = {"heads": heads_view, "kernel": kernel_view, "training": lambda view: snapshots_section(view),
-        "picture": picture_view, "attention": attention_view}
+SHOW = {"heads": heads_view, "kernel": kernel_view, "training": snapshots_section, "picture": picture_view,
+        "attention": attention_view}
+VIEWS = tuple(SHOW)  # the page shows one at a time, "heads" first
