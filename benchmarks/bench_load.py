@@ -27,7 +27,7 @@ the first visits' latency, and the servers' resident memory (sampled every secon
 students work: before, peak, after).
 
 With --processes P > 1, P servers run behind nginx with sticky sessions, configured as README.md
-describes (NGINX_CONFIG below): each simulated student first fetches the page through the proxy,
+describes (its nginx block, read from there): each simulated student first fetches the page through the proxy,
 keeps the cookie that pins it to one server, and opens its websocket with that cookie. The line
 also says how many students each server got. --busy-core runs a second program that keeps one core
 busy for the whole measurement (a teacher's laptop is never idle). The load generator itself runs
@@ -40,6 +40,7 @@ import collections
 import contextlib
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -62,39 +63,28 @@ sys.path.insert(0, str(ROOT))
 
 from gmlp_core.ui.views.spatial_w import VIEWS as W_VIEWS  # noqa: E402  the Spatial W page's views, one at a time
 
-# The reverse proxy of README.md ("A class beyond one laptop"), with the ports and paths filled in.
-NGINX_CONFIG = """
-worker_processes 1;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    log_format backend '$upstream_addr $cookie_gmlp_backend';
-    access_log {dir}/access.log backend;
-    # one cookie per browser pins it to one Streamlit process: a session's websocket, uploads and
-    # media must all reach the process that holds the session
-    map $cookie_gmlp_backend $sticky {{ "" $request_id; default $cookie_gmlp_backend; }}
-    map $http_upgrade $connection_upgrade {{ default upgrade; "" close; }}
-    upstream streamlit {{
-        hash $sticky consistent;
-{servers}
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        client_max_body_size 200m;
-        location / {{
-            add_header Set-Cookie "gmlp_backend=$sticky; Path=/; HttpOnly; SameSite=Lax" always;
-            proxy_pass http://streamlit;
-            proxy_http_version 1.1;
-            proxy_set_header Upgrade $http_upgrade;
-            proxy_set_header Connection $connection_upgrade;
-            proxy_set_header Host $host;
-            proxy_read_timeout 1d;
-            proxy_buffering off;
-        }}
-    }}
-}}
-"""
+README = ROOT / "README.md"
+
+
+def nginx_config(folder: str, port: int, backends: list[int]) -> str:
+    """README.md's nginx configuration ("A class beyond one laptop"), as a teacher would run it, with this run's
+    ports, its files in `folder`, and a log of which server answered which browser (the students per server)."""
+    blocks = re.findall(r"```nginx\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    if len(blocks) != 1:
+        raise SystemExit(f"README.md should hold one nginx configuration (```nginx), found {len(blocks)}")
+    config = blocks[0]
+    servers = "".join(f"        server 127.0.0.1:{b};\n" for b in backends)
+    log = f"    log_format backend '$upstream_addr $cookie_gmlp_backend';\n    access_log {folder}/access.log backend;\n"
+    edits = [(r"(?m)^(\s*server 127\.0\.0\.1:\d+;\n)+", lambda m: servers),
+             (r"(?m)^(\s*)listen \d+;", lambda m: f"{m[1]}listen 127.0.0.1:{port};"),
+             (r"(?m)^http \{\n", lambda m: m[0] + log)]
+    for pattern, replacement in edits:
+        config, found = re.subn(pattern, replacement, config, count=1)
+        if not found:
+            raise SystemExit(f"README.md's nginx configuration has no line matching {pattern!r}")
+    return f"worker_processes 1;\npid {folder}/nginx.pid;\nerror_log {folder}/error.log warn;\n" + config
+
+
 WORDS = "the quick brown fox jumps over a lazy dog while students watch attention move".split()
 PAGES = ("attention", "patches", "spatial-w", "language-models", "playground")
 RECV_TIMEOUT_S = 60.0  # a run that sends nothing for this long counts as an error, not a hang
@@ -372,9 +362,8 @@ def nginx(backends: list[int]):
         raise SystemExit("--processes needs nginx on PATH (Debian: apt-get install nginx-light)")
     with tempfile.TemporaryDirectory() as folder:
         port = free_port()
-        servers = "\n".join(f"        server 127.0.0.1:{b};" for b in backends)
         config = Path(folder) / "nginx.conf"
-        config.write_text(NGINX_CONFIG.format(dir=folder, port=port, servers=servers))
+        config.write_text(nginx_config(folder, port, backends))
         proxy = subprocess.Popen(["nginx", "-p", folder, "-c", str(config), "-g", "daemon off;"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         time.sleep(1.0)
