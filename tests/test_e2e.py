@@ -206,36 +206,24 @@ def test_the_image_page_speaks_vietnamese_class_names(app_url, browser_page):
     assert metric.inner_text().strip() in vietnamese
 
 
-def pick_from_gallery(page, app_url: str, sample: str) -> None:
-    """Open the Patches page on airplane_0000, open the gallery and click `sample`'s picture; wait for its use."""
+def pick_from_gallery(page, app_url: str, sample: str, tap: bool = False) -> None:
+    """Open the Patches page on airplane_0000, open the gallery and click (or tap) `sample`'s picture; wait for its
+    use."""
     page.goto(f"{app_url}/patches?sample=airplane_0000")
     expect(page.get_by_test_id("stMetricValue")).to_be_visible(timeout=60_000)
-    page.get_by_text("Sample gallery: click a picture to use it").click()
-    gallery = page.get_by_test_id("stExpander").locator(".js-plotly-plot")
-    expect(gallery).to_be_visible(timeout=30_000)
-    pictures = gallery.locator("svg image")
+    page.get_by_text("Sample gallery: click or tap a picture to use it").click()
+    pictures = page.locator(".st-key-sample_gallery .tile")
     expect(pictures).to_have_count(20, timeout=30_000)
     names = sorted(p.stem for p in (ROOT / "gmlp_core" / "ui" / "samples").glob("*.jpg"))
     picture = pictures.nth(names.index(sample))
-    for attempt in range(3):  # a click Plotly missed (its hover not ready yet) is tried again, as a person would
-        picture.scroll_into_view_if_needed()
-        box, previous = picture.bounding_box(), None
-        for _ in range(20):  # the expander opens with an animation and the page may still reflow: click where it rests
-            if box == previous:
-                break
-            page.wait_for_timeout(250)
-            previous, box = box, picture.bounding_box()
-        centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        page.mouse.move(centre[0] - box["width"], centre[1])  # enter the picture from beside it
-        page.mouse.move(*centre, steps=5)  # Plotly picks the clicked point from the hover, as under a real pointer
-        page.wait_for_timeout(500)
-        page.mouse.click(*centre)
-        try:
-            expect(page).to_have_url(re.compile(f"sample={sample}"), timeout=10_000)
-            return
-        except AssertionError:
-            if attempt == 2:
-                raise
+    picture.scroll_into_view_if_needed()
+    if tap:
+        box = picture.bounding_box()
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    else:
+        picture.click()
+    expect(page).to_have_url(re.compile(f"sample={sample}"), timeout=30_000)
+    expect(pictures.nth(names.index(sample))).to_have_attribute("aria-pressed", "true", timeout=30_000)
 
 
 def test_clicking_a_gallery_picture_uses_it(app_url, browser_page):
@@ -245,6 +233,17 @@ def test_clicking_a_gallery_picture_uses_it(app_url, browser_page):
     pick_from_gallery(page, app_url, "frog_0002")
     expect(page.get_by_test_id("stCaptionContainer").filter(has_text="frog")).not_to_have_count(0, timeout=30_000)
     no_exception(page)
+
+
+def test_tapping_a_gallery_picture_on_a_phone_uses_it(app_url, browser_page):
+    """Plotly's gallery answered a tap with the picture tapped before it (or nothing); its pictures are buttons now."""
+    context = browser_page.context.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
+                                                       has_touch=True)
+    page = context.new_page()
+    pick_from_gallery(page, app_url, "ship_0002", tap=True)
+    expect(page.get_by_test_id("stCaptionContainer").filter(has_text="ship")).not_to_have_count(0, timeout=30_000)
+    no_exception(page)
+    context.close()
 
 
 def overlaps(a: dict | None, b: dict | None) -> bool:

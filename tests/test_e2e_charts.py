@@ -80,38 +80,38 @@ def test_a_thumb_swiping_over_a_chart_scrolls_the_page_on_a_phone(app_url, brows
     assert scrolled > 100 and after_ranges == before_ranges and notices == 0
 
 
-def test_a_thumb_sliding_over_the_clickable_picture_scrolls_the_page_and_leaves_the_picture(app_url, browser_page):
-    """The patch picker answers clicks (a selection), for which Streamlit turns a figure without a drag mode into
-    one that pans: a thumb on it dragged the picture out of its frame, and the page did not scroll."""
-    context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = open_view(context, f"{app_url}/spatial-w?w_view=picture")
-    chart = page.locator(".st-key-query_picker .js-plotly-plot").first
-    chart.scroll_into_view_if_needed()
-    before_ranges, before_scroll = axis_ranges(chart), main_scroll(page)
-    box = chart.locator(".nsewdrag").first.bounding_box()
-    swipe(page, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7, 150)
-    page.wait_for_timeout(800)
-    scrolled, after_ranges = main_scroll(page) - before_scroll, axis_ranges(chart)
-    context.close()
-    assert after_ranges == before_ranges and scrolled > 100
+def patch_tile(page, patch: int):
+    """Patch `patch` of the picture view's picker, on screen."""
+    tile = page.locator(".st-key-query_picker .tile").nth(patch)
+    tile.scroll_into_view_if_needed()
+    return tile
 
 
-def test_a_tap_on_the_clickable_picture_on_a_touch_screen_never_chooses_another_patch(app_url, browser_page):
-    """Plotly answered a tap with the patch tapped before it (in Chromium's touch emulation: 5, 15, 0 chose 8, 8,
-    5). On a touch screen the list above the picture chooses; a tap on the picture changes nothing."""
+def test_a_thumb_sliding_over_the_patch_picker_scrolls_the_page_and_chooses_nothing(app_url, browser_page):
+    """The picker's patches are buttons: a thumb that starts on one scrolls the page, and a swipe is no tap."""
     context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=8")
-    chart = page.locator(".st-key-query_picker .js-plotly-plot").first
-    chart.scroll_into_view_if_needed()
-    box = chart.locator(".nsewdrag").first.bounding_box()
+    box = patch_tile(page, 13).bounding_box()
+    before = main_scroll(page)
+    swipe(page, box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, 150)
+    page.wait_for_timeout(1500)
+    scrolled, chosen = main_scroll(page) - before, re.search(r"token=(\d+)", page.url).group(1)
+    context.close()
+    assert scrolled > 100 and chosen == "8"
+
+
+def test_a_tap_on_a_patch_of_the_picture_chooses_that_patch_on_a_touch_screen(app_url, browser_page):
+    """Plotly's picture answered a tap with the patch tapped before it (in Chromium's touch emulation: 5, 15, 0
+    chose 8, 8, 5), so a phone could only choose in the list; the picker's patches now answer a tap themselves."""
+    context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=8")
     for patch in (5, 15, 0):
-        row, col = divmod(patch, 4)
-        page.touchscreen.tap(box["x"] + (col + 0.5) * box["width"] / 4, box["y"] + (row + 0.5) * box["height"] / 4)
-        page.wait_for_timeout(1500)
-    chosen = re.search(r"token=(\d+)", page.url).group(1)
+        box = patch_tile(page, patch).bounding_box()
+        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        expect(page).to_have_url(re.compile(rf"token={patch}\b"), timeout=30_000)
+        expect(page.locator(".st-key-query_picker .tile.current")).to_have_text(str(patch), timeout=30_000)
     no_exception(page)
     context.close()
-    assert chosen == "8"
 
 
 def mouse_zoom(page, chart) -> None:
@@ -159,14 +159,10 @@ def test_a_gallery_pick_shows_its_prediction_on_the_first_screen(app_url, browse
 def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch(app_url, browser_page):
     context = browser_page.context.browser.new_context(viewport=PROJECTOR)
     page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=1")
-    picker = page.locator(".st-key-query_picker .scatterlayer").first
-    picker.scroll_into_view_if_needed()
-    target = picker.locator(".point").nth(5).bounding_box()  # s16 has no [CLS]: patch 5 is token 5
-    centre = (target["x"] + target["width"] / 2, target["y"] + target["height"] / 2)
-    page.mouse.move(*centre)
-    page.wait_for_timeout(500)
-    page.mouse.click(*centre)
+    patch_tile(page, 5).click()  # s16 has no [CLS]: patch 5 is token 5
     expect(page).to_have_url(re.compile(r"token=5\b"), timeout=30_000)
+    patch_tile(page, 14).press("Enter")  # the keyboard reaches every patch too
+    expect(page).to_have_url(re.compile(r"token=14\b"), timeout=30_000)
     no_exception(page)
     context.close()
 

@@ -211,37 +211,56 @@ def test_each_checkpoint_predicts_the_sample_itself():
     assert s16 != tiny and s16 == [pytest.approx(p, abs=1e-6) for _, p in expected]
 
 
+def pickers(at: AppTest) -> dict[str, dict]:
+    """Pictures to choose from on the page (pickers.pick) by their key -> the data the browser draws them from."""
+    return {element.proto.id.rsplit("-", 1)[-1]: json.loads(element.proto.json)
+            for element in at.get("bidi_component") if element.proto.component_name.endswith("gmlp_picker")}
+
+
 def test_the_gallery_is_made_only_while_it_is_open():
     at = ok(page("pages/2_patches.py"))
-    assert [e.label for e in at.expander] == ["Sample gallery: click a picture to use it"]
-    assert "sample_gallery" not in charts(at)
+    assert [e.label for e in at.expander] == ["Sample gallery: click or tap a picture to use it"]
+    assert "sample_gallery" not in pickers(at)
     at.session_state["sample_gallery_open"] = True  # the learner opens it
-    assert "sample_gallery" in charts(ok(at.run()))
+    assert "sample_gallery" in pickers(ok(at.run()))
 
 
 def test_the_gallery_frames_the_sample_in_use():
     at = ok(page("pages/2_patches.py", sample_gallery_open=True))
     samples = at.selectbox(key="sample").options
     at.selectbox(key="sample").select_index(len(samples) - 1).run()
-    gallery = charts(ok(at))["sample_gallery"]
-    frame = gallery["layout"]["shapes"][0]
-    last = len(samples) - 1
-    assert (frame["x0"] + frame["x1"]) / 2 == gallery["data"][0]["x"][last]
-    assert (frame["y0"] + frame["y1"]) / 2 == gallery["data"][0]["y"][last]
-    assert len(gallery["layout"]["images"]) == len(samples)
+    gallery = pickers(ok(at))["sample_gallery"]
+    assert gallery["current"] == len(samples) - 1 and gallery["picture"] is None
+    assert len(gallery["tiles"]) == len(samples) == 20
+    assert all(tile["src"].startswith("data:image/jpeg;base64,") for tile in gallery["tiles"])
+    assert [tile["label"] for tile in gallery["tiles"][:2]] == ["airplane", "airplane"]
 
 
-def test_a_click_in_the_gallery_picks_that_sample(monkeypatch):
-    from gmlp_core.ui import samples as widgets
+def test_a_click_or_tap_in_the_gallery_picks_that_sample(monkeypatch):
+    """What the browser sends for a picture chosen (its index) picks that sample; anything else changes nothing."""
+    from gmlp_core.ui import pickers as chooser, samples as widgets
     paths = widgets.sample_paths()
-    state = {"sample_gallery": {"selection": {"points": [{"point_index": 3}]}}}
+    state = {}
     monkeypatch.setattr(widgets.st, "session_state", state)
-    widgets._gallery_clicked("sample", "sample_gallery", paths)
-    assert state["sample"] == paths[3]
-    state = {"sample_gallery": {"selection": {"points": []}}}  # a second click unselects: keep the pick
-    monkeypatch.setattr(widgets.st, "session_state", state)
-    widgets._gallery_clicked("sample", "sample_gallery", paths)
-    assert "sample" not in state
+    monkeypatch.setattr(chooser, "_PICKER", lambda key, data, on_picked_change: state.update(callback=on_picked_change))
+
+    class Open:
+        open = True
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(widgets.st, "expander", lambda *a, **k: Open())
+    monkeypatch.setattr(widgets.st, "caption", lambda *a, **k: None)
+    widgets.sample_gallery("sample", paths[0])
+    for sent, expected in [(3, paths[3]), (True, paths[3]), (-1, paths[3]), (20, paths[3]), ("7", paths[3]),
+                           (2.0, paths[3]), (None, paths[3]), (19, paths[19])]:
+        state["sample_gallery"] = SimpleNamespace(picked=sent)
+        state["callback"]()
+        assert state["sample"] == expected, sent
 
 
 def picture_uploaded(monkeypatch, data: bytes, name: str) -> AppTest:
@@ -288,7 +307,7 @@ def test_the_w_page_computes_and_draws_only_the_view_it_shows():
     expected = {"heads": {"w_head_0", "w_head_1", "w_average"},
                 "kernel": {"kernel_Head 0", "kernel_Head 1", "kernel_Average"},
                 "training": {"w_init", "w_snapshot"},
-                "picture": {"query_picker", "row_Head 0", "row_Head 1", "row_Average"},
+                "picture": {"row_Head 0", "row_Head 1", "row_Average"},
                 "attention": {"attention", "w_beside"}}
     at = ok(page("pages/3_spatial-w.py"))
     assert at.segmented_control(key="w_view").options == ["W per head", "As a kernel", "During training",
@@ -296,8 +315,25 @@ def test_the_w_page_computes_and_draws_only_the_view_it_shows():
     for view, keys in expected.items():
         at.segmented_control(key="w_view").set_value(view).run()
         assert set(charts(ok(at))) == keys, view
+        assert set(pickers(at)) == ({"query_picker"} if view == "picture" else set()), view
         assert len(at.dataframe) == (view == "kernel")
         assert any(r.key == "w_image_source" for r in at.radio) == (view in ("picture", "attention"))
+
+def test_the_patches_of_the_picture_choose_the_query_token(monkeypatch):
+    """The picture view's picker: the picture at the model's size under its numbered patches, the query's framed;
+    choosing patch k chooses token k (s16 has no [CLS]); what is not a patch's number changes nothing."""
+    from gmlp_core.ui import pickers as chooser
+    at = ok(page("pages/3_spatial-w.py", checkpoint="s16.safetensors", w_view="picture", query=9))
+    picker = pickers(at)["query_picker"]
+    assert picker["current"] == 9 and picker["columns"] == 4 and picker["picture"].startswith("data:image/png")
+    assert [tile["label"] for tile in picker["tiles"]] == [str(k) for k in range(16)]
+    state, chosen = {}, []
+    monkeypatch.setattr(chooser.st, "session_state", state)
+    for sent in (5, 16, -1, True, "3", 0):
+        state["query_picker"] = SimpleNamespace(picked=sent)
+        chooser._chosen("query_picker", 16, chosen.append)
+    assert chosen == [5, 0]
+
 
 def test_clicking_the_chosen_view_again_keeps_it():
     """Streamlit's segmented control clears its choice when the chosen button is clicked again (a double tap on a

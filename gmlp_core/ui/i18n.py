@@ -40,12 +40,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "epoch": {"en": "epoch", "vi": "epoch"},
     "accuracy": {"en": "accuracy", "vi": "độ chính xác"},
     "sample": {"en": "Sample image (CIFAR-10 test)", "vi": "Ảnh mẫu (CIFAR-10 test)"},
-    "gallery": {"en": "Sample gallery: click a picture to use it",
-                "vi": "Thư viện ảnh mẫu: bấm vào một ảnh để dùng ảnh đó"},
-    "gallery_help": {"en": "The framed picture is the one in use. The names are the true classes. On a touch "
-                           "screen, choose the picture in the list above.",
-                     "vi": "Ảnh có khung đỏ là ảnh đang dùng. Tên dưới ảnh là lớp thật của ảnh. Trên màn hình cảm "
-                           "ứng, hãy chọn ảnh trong danh sách phía trên."},
+    "gallery": {"en": "Sample gallery: click or tap a picture to use it",
+                "vi": "Thư viện ảnh mẫu: bấm hoặc chạm vào một ảnh để dùng ảnh đó"},
+    "gallery_help": {"en": "The framed picture is the one in use. The names are the true classes.",
+                     "vi": "Ảnh có khung đỏ là ảnh đang dùng. Tên dưới ảnh là lớp thật của ảnh."},
     "upload_checkpoint": {"en": "Or open your own checkpoint (.safetensors, .pt, .pth; up to {mb} MB)",
                           "vi": "Hoặc mở checkpoint của bạn (.safetensors, .pt, .pth; tối đa {mb} MB)"},
     "upload_checkpoint_help": {"en": "A gMLP trained with this app, the blog's code, lucidrains' g-mlp-pytorch or "
@@ -391,9 +389,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "w_image_sample": {"en": "A sample", "vi": "Một ảnh mẫu"},
     "image_caption": {"en": "Picture: {name}", "vi": "Ảnh: {name}"},
     "query_patch": {"en": "Output token m", "vi": "Token đầu ra m"},
-    "pick_patch_help": {"en": "Click a patch of the picture to choose it (on a touch screen, in the list above).",
-                        "vi": "Bấm vào một patch trên ảnh để chọn nó (trên màn hình cảm ứng: chọn trong danh sách "
-                              "phía trên)."},
+    "pick_patch_help": {"en": "Click or tap a patch of the picture to choose it.",
+                        "vi": "Bấm hoặc chạm vào một patch trên ảnh để chọn nó."},
     "patch_hover": {"en": "patch", "vi": "patch"},
     "token_n": {"en": "token {name}", "vi": "token {name}"},
     "row_explain": {"en": "Row {name} of W laid back on the patch grid: colour = how much token {name} takes "

@@ -12,10 +12,8 @@ FAVICON = Path(__file__).resolve().parent / "favicon.png"  # a local file: no re
 
 
 # On a touch screen a thumb on a chart scrolls the page: Plotly's drag layer (which would zoom or pan, and stops
-# the page's scroll) lets touches through to the page; a mouse still zooms, and still clicks a picker. Pickers (a
-# gallery, the patches of a picture) let touches through too: Plotly answered a tap there with the point tapped
-# before it (its click reads the hover data of the previous gesture), so a phone chose the wrong picture; on a
-# phone the list beside the picture chooses. Choices a finger can hit: 40 px tall.
+# the page's scroll) lets touches through to the page; a mouse still zooms. (Pictures to choose from are buttons,
+# not charts: pickers.py.) Choices a finger can hit: 40 px tall.
 STYLE = """<style>
 @media (pointer: coarse) {
   .js-plotly-plot .draglayer * { pointer-events: none !important; }

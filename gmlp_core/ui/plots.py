@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import math
 import textwrap
 
@@ -177,32 +176,25 @@ def _image_trace(pixels: np.ndarray) -> dict:
     return dict(type="image", z=pixels, hovertemplate="x %{x}, y %{y}<br>RGB %{z}<extra></extra>")
 
 
-def _image_layout(title: str, height: int, fixed: bool = False, **more) -> dict:
-    """fixed: the picture never moves (a clickable one: Streamlit gives a figure that answers clicks a drag mode
-    that pans, and a thumb scrolling the page dragged the picture out of its frame)."""
+def _image_layout(title: str, height: int, **more) -> dict:
     return dict(title=dict(text=title, font=dict(size=14)), height=height, font=FONT,
                 margin=dict(l=0, r=0, t=36 if title else 0, b=0),
-                xaxis=dict(visible=False, constrain="domain", fixedrange=fixed or None),
-                yaxis=dict(visible=False, scaleanchor="x", constrain="domain", autorange="reversed",
-                           fixedrange=fixed or None), **more)
+                xaxis=dict(visible=False, constrain="domain"),
+                yaxis=dict(visible=False, scaleanchor="x", constrain="domain", autorange="reversed"), **more)
 
 
-def _patch_frame(patch: int, grid: int, patch_size: int, colour: str = "black") -> list[dict]:
+def _patch_frame(patch: int, grid: int, patch_size: int) -> list[dict]:
     """A frame around one patch of a (grid x grid) picture as a Plotly shape; none when it is off the grid."""
     if not 0 <= patch < grid * grid:
         return []
     row, col = divmod(patch, grid)
     return [dict(type="rect", x0=col * patch_size - 0.5, x1=(col + 1) * patch_size - 0.5,
-                 y0=row * patch_size - 0.5, y1=(row + 1) * patch_size - 0.5, line=dict(color=colour, width=3))]
+                 y0=row * patch_size - 0.5, y1=(row + 1) * patch_size - 0.5, line=dict(color="black", width=3))]
 
 
-def patch_grid_figure(pixels: np.ndarray, patch_size: int, title: str = "", height: int = 320,
-                      picked: int | None = None, hover_text: str = "patch") -> go.Figure:
-    """The model-size image with the patch grid drawn on it and each patch's number at its centre.
-
-    picked: a picker: the picked patch framed, and an invisible point on every patch that a click selects
-    (st.plotly_chart(..., on_select=..., selection_mode="points")); a point's index is its patch's number.
-    """
+def patch_grid_figure(pixels: np.ndarray, patch_size: int, title: str = "", height: int = 320) -> go.Figure:
+    """The model-size image with the patch grid drawn on it and each patch's number at its centre (to choose a
+    patch by clicking or tapping it: pickers.patch_picker)."""
     side = pixels.shape[0]
     grid = side // patch_size
     line = dict(color="white", width=2)
@@ -213,16 +205,7 @@ def patch_grid_figure(pixels: np.ndarray, patch_size: int, title: str = "", heig
                for i in range(grid * grid)]
     annotations = [dict(x=x, y=y, text=f"<b>{i}</b>", showarrow=False, bgcolor="rgba(0,0,0,0.45)",
                         font=dict(color="white", size=12 if grid > 4 else 14)) for i, (x, y) in enumerate(centres)]
-    if picked is None:
-        return figure_of([_image_trace(pixels)], _image_layout(title, height, shapes=shapes, annotations=annotations))
-    points = dict(type="scatter", x=[x for x, _ in centres], y=[y for _, y in centres], mode="markers",
-                  marker=dict(size=max(8, 200 // grid), color="rgba(0,0,0,0)", symbol="square"),
-                  customdata=list(range(grid * grid)), hovertemplate=f"{escape_label(hover_text)} %{{customdata}}"
-                  "<extra></extra>", selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
-    return figure_of([dict(_image_trace(pixels), hoverinfo="skip", hovertemplate=None), points], _image_layout(
-        title, height, fixed=True, shapes=shapes + _patch_frame(picked, grid, patch_size, "#ff4b4b"),
-        annotations=annotations,
-        dragmode=False, hovermode="closest", hoverdistance=100, showlegend=False))
+    return figure_of([_image_trace(pixels)], _image_layout(title, height, shapes=shapes, annotations=annotations))
 
 
 def patch_sequence_figure(pixels: np.ndarray, patch_size: int, cls_token: bool, title: str = "",
@@ -301,39 +284,6 @@ def kernel_figure(kernel, *, title: str = "", value_name: str = "mean W", row_ti
                line=dict(color="black", width=2))
     return heatmap(values, offsets, offsets, title=title, value_name=value_name, row_title=row_title,
                    col_title=col_title, signed=True, zrange=zrange, height=height, compact=True, shapes=[box])
-
-
-def thumbnail_grid_figure(thumbnails: list[bytes], captions: list[str], current: int | None = None,
-                          per_row: int = 5, mime: str = "image/jpeg") -> go.Figure:
-    """A clickable gallery: each thumbnail (encoded image bytes) over an invisible point that a click selects
-    (st.plotly_chart(..., on_select=..., selection_mode="points")); the point's index is the picture's.
-    The current one is framed; captions sit under the pictures and name them on hover."""
-    if len(thumbnails) != len(captions):
-        raise ValueError(f"thumbnail_grid_figure: {len(thumbnails)} pictures but {len(captions)} captions")
-    count = len(thumbnails)
-    rows = -(-count // per_row)
-    pitch = 1.3  # a row: the picture (1 unit) and its caption
-    x = [i % per_row for i in range(count)]
-    y = [(i // per_row) * pitch for i in range(count)]
-    safe = [escape_label(c) for c in captions]
-    points = dict(type="scatter", x=x, y=y, mode="markers", marker=dict(size=48, color="rgba(0,0,0,0)"),
-                  customdata=safe, hovertemplate="%{customdata}<extra></extra>",
-                  selected=dict(marker=dict(opacity=1)), unselected=dict(marker=dict(opacity=1)))
-    images = [dict(source=f"data:{mime};base64,{base64.b64encode(data).decode()}", x=x[i], y=y[i], xref="x",
-                   yref="y", sizex=0.92, sizey=0.92, xanchor="center", yanchor="middle", sizing="stretch",
-                   layer="below") for i, data in enumerate(thumbnails)]
-    annotations = [dict(x=x[i], y=y[i] + 0.6, text=safe[i], showarrow=False, font=dict(size=11), xref="x", yref="y")
-                   for i in range(count)]
-    shapes = [dict(type="rect", x0=x[current] - 0.5, x1=x[current] + 0.5, y0=y[current] - 0.5, y1=y[current] + 0.5,
-                   line=dict(color="#ff4b4b", width=3))] if current is not None and 0 <= current < count else []
-    hidden = dict(visible=False, fixedrange=True)
-    return figure_of([points], dict(
-        height=40 + 125 * rows, margin=dict(l=4, r=4, t=4, b=4), font=FONT, showlegend=False,
-        hovermode="closest", hoverdistance=80, dragmode=False, plot_bgcolor="rgba(0,0,0,0)",
-        images=images, annotations=annotations, shapes=shapes,
-        xaxis=dict(range=[-0.55, per_row - 0.45], **hidden),
-        yaxis=dict(range=[(rows - 1) * pitch + 0.9, -0.55], scaleanchor="x", constrain="domain", **hidden),
-    ))
 
 
 HISTORY_LEGENDS = {"train_top1": "train top-1", "val_top1": "validation top-1", "val_top5": "validation top-5"}

@@ -8,8 +8,7 @@ import streamlit as st
 
 from ..formats.images import ImageError, load_image
 from .locale import cls, explain, tr
-from .plots import thumbnail_grid_figure
-from .sections import show
+from .pickers import pick, picture_tiles
 from .state import choice, declare, kept
 
 SAMPLE_DIR = Path(__file__).resolve().parent / "samples"
@@ -52,38 +51,25 @@ def picture_source(text: str) -> str:
     return choice(PICTURE_SOURCES)(text)
 
 
-def clicked_index(event) -> int | None:
-    """The picture a click on thumbnail_grid_figure selected (a plotly_chart selection event), or None."""
-    points = ((event or {}).get("selection") or {}).get("points") or []
-    return int(points[0]["point_index"]) if points else None
-
-
-def _gallery_clicked(select_key: str, chart_key: str, paths: list[Path]) -> None:
-    index = clicked_index(st.session_state.get(chart_key))
-    if index is not None and 0 <= index < len(paths):
-        st.session_state[select_key] = paths[index]
-
-
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _gallery_figure(paths: tuple[str, ...], captions: tuple[str, ...], current: int | None, per_row: int):
-    """The gallery figure, built once per (pictures, language, picture in use): st.plotly_chart only reads it."""
-    return thumbnail_grid_figure([Path(p).read_bytes() for p in paths], list(captions), current, per_row)
+def _gallery_tiles(paths: tuple[str, ...], captions: tuple[str, ...]) -> list[dict]:
+    """The gallery's pictures and captions, read and encoded once per language: the pages only read them."""
+    return picture_tiles([Path(p).read_bytes() for p in paths], list(captions))
 
 
 def sample_gallery(select_key: str, current: Path, per_row: int = 5) -> None:
-    """Thumbnails of every sample under the select box `select_key` (showing `current`); a click on a
+    """Thumbnails of every sample under the select box `select_key` (showing `current`); a click or tap on a
     picture picks that sample there."""
     paths = sample_paths()
-    chart_key = f"{select_key}_gallery"
+    gallery_key = f"{select_key}_gallery"
     # folded: a second way to pick, not the lesson; its 20 pictures are made and sent only while it is open
-    gallery = st.expander(tr("gallery"), key=f"{chart_key}_open", on_change="rerun")
+    gallery = st.expander(tr("gallery"), key=f"{gallery_key}_open", on_change="rerun")
     with gallery:
         if not gallery.open:
             return
-        figure = _gallery_figure(tuple(map(str, paths)), tuple(cls(sample_class(p)) for p in paths),
-                                 paths.index(current) if current in paths else None, per_row)
-        show(figure, chart_key, on_select=lambda: _gallery_clicked(select_key, chart_key, paths),
-             selection_mode="points")
+        tiles = _gallery_tiles(tuple(map(str, paths)), tuple(cls(sample_class(p)) for p in paths))
+        pick(gallery_key, tiles, per_row, paths.index(current) if current in paths else None, tr("gallery"),
+             lambda index: st.session_state.__setitem__(select_key, paths[index]))
         st.caption(tr("gallery_help"))
 
 

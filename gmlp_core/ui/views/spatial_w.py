@@ -16,8 +16,9 @@ from ...models import head_average
 from ..layout import grid
 from ..locale import num, pct, sig, snapshot_text, structure_columns, tr
 from ..markdown import literal
-from ..plots import heatmap, kernel_figure, patch_grid_figure, row_on_grid_figure, value_range
-from ..samples import clicked_index, current_image, decoded, sample_gallery, sample_label, sample_picker
+from ..pickers import patch_picker
+from ..plots import heatmap, kernel_figure, row_on_grid_figure, value_range
+from ..samples import current_image, decoded, sample_gallery, sample_label, sample_picker
 from ..sections import per_head_and_average, show
 from ..state import kept, view_fragment
 from ..tables import grid_structure_frame, heads_csv, matrix_csv, npy_bytes
@@ -115,13 +116,6 @@ def snapshots_section(view: SpatialView) -> None:
     st.caption(tr("w_training_explain"))
 
 
-def _patch_clicked(offset: int) -> None:
-    """A click on the picker's patch k chooses token k + offset (after [CLS] when the model has one)."""
-    patch = clicked_index(st.session_state.get("query_picker"))
-    if patch is not None:
-        st.session_state["query"] = patch + offset
-
-
 @view_fragment
 def rows_on_picture(view: SpatialView, pixels: np.ndarray) -> None:
     """One row of W (the query patch's) laid back onto the picture's patch grid, per head and averaged.
@@ -132,9 +126,9 @@ def rows_on_picture(view: SpatialView, pixels: np.ndarray) -> None:
     with picker:
         query = kept(st.selectbox, tr("query_patch"), key="query", default=offset + config.num_patches // 2,
                      options=range(config.seq_len), format_func=lambda m: view.labels[m], url="token")
-        show(patch_grid_figure(pixels, config.patch_size, height=300, picked=query - offset,
-                               hover_text=tr("patch_hover")), "query_picker",
-             on_select=lambda: _patch_clicked(offset), selection_mode="points")
+        # a click or tap on patch k chooses token k + offset (after [CLS] when the model has one)
+        patch_picker("query_picker", pixels, config.patch_size, query - offset, tr("query_patch"), tr("patch_hover"),
+                     lambda patch: st.session_state.__setitem__("query", patch + offset))
         st.caption(tr("pick_patch_help"))
     name = view.labels[query]
     grid_range = value_range(layer_w[:, query, offset:], signed=True) if view.shared else None
