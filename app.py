@@ -58,12 +58,11 @@ def model_card() -> None:
     model, info = open_checkpoint(path)
     config, meta = info.config, info.meta
     test = topk_from_record(meta.get("test", {}))
-    cols = st.columns(5)
-    cols[0].metric(tr("card_preset"), meta.get("preset", path.stem))
-    cols[1].metric(tr("card_parameters"), num(count_parameters(model)))
-    cols[2].metric(tr("card_patches"), f"{config.num_patches} ({config.grid_size}×{config.grid_size})")
-    cols[3].metric(tr("card_heads"), config.heads)
-    cols[4].metric(tr("card_top1"), pct(test[0]) if test else "—")
+    facts = [(tr("card_preset"), meta.get("preset", path.stem)), (tr("card_parameters"), num(count_parameters(model))),
+             (tr("card_patches"), f"{config.num_patches} ({config.grid_size}×{config.grid_size})"),
+             (tr("card_heads"), config.heads), (tr("card_top1"), pct(test[0]) if test else "—")]
+    for (label, value), col in grid(facts, 3):  # five to a row cut "1,645,066" to "1,64…" on a projector
+        col.metric(label, value)
     if test:
         st.caption(tr("card_accuracy", dataset=meta.get("dataset", "?"),
                       n=num(meta["test_images"]) if "test_images" in meta else "?",

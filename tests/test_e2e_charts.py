@@ -28,8 +28,10 @@ def open_view(context, url: str):
 
 @pytest.mark.parametrize("viewport", [PROJECTOR, PHONE], ids=["projector", "phone"])
 def test_no_chart_title_is_cut_and_no_tick_labels_overlap(app_url, browser_page, viewport):
-    """Every page: titles inside their chart, tick labels apart on each axis, at least 12 px, not pale grey, and
-    the numbers in the cells apart (the Vietnamese sentence has ten tokens)."""
+    """Every page: titles inside their chart, tick labels apart on each axis, at least 12 px, not pale grey, the
+    numbers in the cells apart (the Vietnamese sentence has ten tokens), and every metric's value and name whole
+    (Home's model card showed "s16-…", "1,64…" and "16 (…" five to a row on a projector, the language page
+    "aMLP (gMLP + tiny atten…")."""
     touch = viewport is PHONE
     context = browser_page.context.browser.new_context(viewport=viewport, is_mobile=touch, has_touch=touch)
     found = {}
@@ -37,10 +39,18 @@ def test_no_chart_title_is_cut_and_no_tick_labels_overlap(app_url, browser_page,
         page = open_view(context, f"{app_url}/{view}")
         charts = measure(page)
         assert charts, view
-        found[view or "home"] = problems(charts)
+        found[view or "home"] = problems(charts) + metrics_cut(page)
         page.close()
     context.close()
     assert {view: p for view, p in found.items() if p} == {}
+
+
+def metrics_cut(page) -> list[str]:
+    """The metrics' values and names that show cut (Streamlit ends them in "…" when their column is too narrow)."""
+    return [f"metric {text!r} cut to {shown} of {whole} px" for text, shown, whole in page.evaluate("""() =>
+        Array.from(document.querySelectorAll('[data-testid=stMetricValue] *, [data-testid=stMetricLabel] *'))
+        .filter(e => getComputedStyle(e).overflowX !== 'visible')
+        .map(e => [e.textContent, e.clientWidth, e.scrollWidth])""") if whole > shown + 1]
 
 
 def main_scroll(page) -> float:

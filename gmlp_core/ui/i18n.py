@@ -134,7 +134,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "những patch nào? Ở mục *Khi huấn luyện*, kéo qua các epoch để thấy W hình thành từ gần như số 0; "
               "ở mục *Cạnh attention*, so sánh với attention trên hai ảnh khác nhau: attention thay đổi, W thì "
               "không.\n"
-              "4. **Mô hình ngôn ngữ** — gõ một câu của Shakespeare vào ba mô hình đã huấn luyện. Mô hình nào ít "
+              "4. **Mô hình ngôn ngữ** — gõ một câu tiếng Việt vào ba mô hình đã huấn luyện trên văn xuôi tiếng "
+              "Việt (hoặc chọn bộ Shakespeare để gõ tiếng Anh). Mô hình nào ít "
               "bất ngờ nhất? Xem bản đồ attention của mô hình attention, rồi ma trận W của gMLP: đổi văn bản và "
               "xem cái nào thay đổi. Kéo qua quá trình huấn luyện để thấy dải chéo của W hình thành, rồi để mỗi "
               "mô hình viết tiếp văn bản.\n"
@@ -184,7 +185,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
                     "vi": "Hãy gõ một câu (hoặc điền bảng) để xem attention."},
     "d_out": {"en": "d_out (query/key/value size)", "vi": "d_out (kích thước query/key/value)"},
     "heads": {"en": "Heads", "vi": "Số head"},
-    "seed": {"en": "Seed", "vi": "Seed"},
+    "seed": {"en": "Seed", "vi": "Hạt giống ngẫu nhiên"},
     "scale": {"en": "Divide scores by √d_k", "vi": "Chia điểm số cho √d_k"},
     "causal_toggle": {"en": "Causal (hide future tokens)", "vi": "Nhân quả (che token tương lai)"},
     "dropout": {"en": "Dropout on weights (p)", "vi": "Dropout trên trọng số (p)"},
@@ -407,10 +408,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
                                      "các token đi vào tầng này) thay đổi, còn W thì không."},
     # ---- language models page
     "lm_title": {"en": "Language models (text)", "vi": "Mô hình ngôn ngữ (văn bản)"},
-    "lm_blurb": {"en": "Three character models trained on Shakespeare — attention, gMLP, aMLP — read what you "
-                       "type: their surprise, their guesses, attention that moves and a W that stays.",
-                 "vi": "Ba mô hình ký tự huấn luyện trên Shakespeare — attention, gMLP, aMLP — đọc điều bạn gõ: "
-                       "độ bất ngờ, các dự đoán; attention đổi theo văn bản, còn W cố định."},
+    "lm_blurb": {"en": "Two sets of three character models — attention, gMLP, aMLP — trained on Shakespeare and on "
+                       "Vietnamese prose read what you type: their surprise, their guesses, attention that moves "
+                       "and a W that stays.",
+                 "vi": "Hai bộ ba mô hình ký tự — attention, gMLP, aMLP — huấn luyện trên văn xuôi tiếng Việt và "
+                       "trên Shakespeare, đọc điều bạn gõ: độ bất ngờ, các dự đoán; attention đổi theo văn bản, "
+                       "còn W cố định."},
     "lm_intro": {"en": "Each model reads the text one character at a time and guesses the next one. The "
                        "attention model mixes characters with weights computed from the text; the gMLP with a "
                        "learned causal W, the same for every text; the aMLP with both.",
@@ -623,10 +626,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
                            "vi": "Xanh: đúng; đỏ: sai; · vị trí không được hỏi."},
     "pg_w": {"en": "W: which input position each output position reads", "vi": "W: mỗi vị trí ra đọc từ vị trí vào nào"},
     "pg_target": {"en": "Target: the position each output copies", "vi": "Đích: vị trí mà mỗi đầu ra cần chép"},
-    "pg_w_explain": {"en": "When the task is about positions, each row of W should peak where the target does: "
-                           "{peaks} of {n} rows do now.",
-                     "vi": "Với bài về vị trí, mỗi hàng của W nên đạt đỉnh đúng chỗ của đích: hiện có {peaks} / {n} "
-                           "hàng như vậy."},
+    "pg_w_explain": {"en": "When the task is about positions, each row of W should be strongest where the target "
+                           "is: its largest value in size, red or blue (the gate multiplies W's output, so a "
+                           "negative weight copies as well as a positive one). {peaks} of {n} rows are, averaged "
+                           "over heads.",
+                     "vi": "Với bài về vị trí, mỗi hàng của W nên mạnh nhất đúng chỗ của đích: giá trị có độ lớn "
+                           "lớn nhất, đỏ hay xanh đều được (cổng nhân với đầu ra của W, nên trọng số âm cũng chép "
+                           "được như trọng số dương). Hiện có {peaks} / {n} hàng như vậy, tính trung bình theo các "
+                           "head."},
     "pg_maps": {"en": "Attention on the example", "vi": "Attention trên ví dụ"},
     "pg_maps_explain": {"en": "Attention is computed from the example's tokens: it changes with the input, while W "
                               "is the same for every input.",

@@ -19,8 +19,14 @@ STYLE = """<style>
   .js-plotly-plot .draglayer * { pointer-events: none !important; }
 }
 [data-testid="stRadio"] label, [data-testid="stCheckbox"] label { min-height: 40px; align-items: center; }
+/* a metric's name wraps instead of ending in "…" (the language page's "aMLP (gMLP + tiny attention)") */
+[data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p {
+  white-space: normal; overflow: visible; text-overflow: clip; }
 /* a column holding a sticky_ container stays on screen while its neighbour (a gallery) scrolls */
 [data-testid="stColumn"]:has([class*="st-key-sticky_"]) { position: sticky; top: 4rem; align-self: flex-start; }
+@media (max-width: 640px) {  /* a phone: numbers in a map's cells a size smaller, so "10,38" and "-7,18" stay apart */
+  .js-plotly-plot g.heatmap-label > text { font-size: 9px !important; }
+}
 @media (max-width: 640px) {  /* small multiples stay side by side on a phone instead of one a screen */
   [class*="st-key-multiples_"] [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 0 !important; }
 }

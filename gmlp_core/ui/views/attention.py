@@ -16,7 +16,12 @@ from ..sections import heads_picker, numbers_expander, per_head_and_average, sho
 from ..state import declare, integer
 
 
-NUMBERS_IN_HALF_WIDTH = 8  # tokens
+NUMBERS_IN_HALF_WIDTH = 5  # tokens: a half column at 1024 px holds five cells of "-1.21" a few px apart
+
+
+def pair(tokens: int):
+    """Two places for two maps of `tokens` tokens: side by side, or one under the other, each across the page."""
+    return st.columns(2) if tokens <= NUMBERS_IN_HALF_WIDTH else (st.container(), st.container())
 
 
 @dataclass
@@ -42,7 +47,7 @@ class AttentionView:
 
     def pair(self):
         """Two places for two maps: side by side, or one under the other (side_by_side)."""
-        return st.columns(2) if self.side_by_side else (st.container(), st.container())
+        return pair(len(self.labels))
 
     def heatmap(self, matrix, **options):
         """A token x token map with the page's axis names."""
@@ -154,7 +159,7 @@ def position(view: AttentionView) -> None:
 
 def in_order_and_shuffled(view: AttentionView, maps: tuple, shuffled: list[str], titles: tuple, keys: tuple) -> None:
     """Attention on the sentence in order beside attention on the shuffled words, each with its own words."""
-    for weights, labels, title, key, col in zip(maps, (view.labels, shuffled), titles, keys, st.columns(2)):
+    for weights, labels, title, key, col in zip(maps, (view.labels, shuffled), titles, keys, view.pair()):
         with col:
             show(heatmap(weights, labels, labels, title=tr(title), value_name=tr("weight"), row_title=tr("query"),
                          col_title=tr("key"), hidden_text=tr("hidden"), zrange=(0.0, 1.0)), key)
@@ -171,7 +176,7 @@ def position_w(labels: list[str], shuffled: list[str]) -> None:
     st.markdown(tr("w_by_position", n=n))
     axes = dict(row_title=tr("output_token"), col_title=tr("input_token"), value_name="W", signed=True)
     for (title, names, key), col in zip(((tr("w_original"), labels, "position_w"),
-                                         (tr("w_shuffled"), shuffled, "position_w_shuffled")), st.columns(2)):
+                                         (tr("w_shuffled"), shuffled, "position_w_shuffled")), pair(n)):
         with col:
             show(heatmap(w, names, names, title=title, **axes), key)
 
