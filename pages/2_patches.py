@@ -53,6 +53,8 @@ with choose:
     except ImageError as err:
         st.error(tr("image_error", error=explain(err)))
         st.stop()
+    # the picture itself under its choice, beside its prediction: on a projector both are on the first screen
+    show(image_figure(np.asarray(preview(image)), tr("original", w=image.width, h=image.height)), "original")
 st.session_state["picture"] = picture
 name = picture[2]
 
@@ -65,10 +67,7 @@ with result, st.container(key="sticky_prediction"):  # stays on screen while the
     show(topk_figure([(cls(n), p) for n, p in prediction.top], tr("top5"), tr("probability"),
                      [pct(p) for _, p in prediction.top]), "top5")
 
-top_left, top_mid, top_right = st.columns([1, 1, 1.2])
-with top_left:
-    show(image_figure(np.asarray(preview(image)), tr("original", w=image.width, h=image.height)),
-         "original")
+top_mid, top_right = st.columns([1, 1.2])
 with top_mid:
     show(image_figure(pixels, tr("model_input", size=config.image_size)), "small")
     st.caption(tr("model_input_explain", size=config.image_size))

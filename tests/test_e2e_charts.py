@@ -39,7 +39,7 @@ def test_no_chart_title_is_cut_and_no_tick_labels_overlap(app_url, browser_page,
         page = open_view(context, f"{app_url}/{view}")
         charts = measure(page)
         assert charts, view
-        found[view or "home"] = problems(charts) + metrics_cut(page)
+        found[view or "home"] = problems(charts) + metrics_cut(page) + pale_captions(page)
         page.close()
     context.close()
     assert {view: p for view, p in found.items() if p} == {}
@@ -51,6 +51,18 @@ def metrics_cut(page) -> list[str]:
         Array.from(document.querySelectorAll('[data-testid=stMetricValue] *, [data-testid=stMetricLabel] *'))
         .filter(e => getComputedStyle(e).overflowX !== 'visible')
         .map(e => [e.textContent, e.clientWidth, e.scrollWidth])""") if whole > shown + 1]
+
+
+def pale_captions(page) -> list[str]:
+    """Captions whose text, with every opacity above it, reads below 4.5:1 on the white page (WCAG AA)."""
+    return [f"caption {text[:40]!r} at {ratio:.1f}:1" for text, ratio in page.evaluate("""() =>
+        Array.from(document.querySelectorAll('[data-testid=stCaptionContainer] p')).map(p => {
+            let alpha = 1;
+            for (let e = p; e; e = e.parentElement) alpha *= parseFloat(getComputedStyle(e).opacity);
+            const [r, g, b] = getComputedStyle(p).color.match(/\\d+/g).map(Number)
+                .map(c => (255 - (255 - c) * alpha) / 255).map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+            return [p.textContent, 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05)];
+        })""") if ratio < 4.5]
 
 
 def main_scroll(page) -> float:

@@ -393,9 +393,9 @@ def test_w_page_shows_each_heads_kernel_and_its_figures():
     shown = charts(at)
     assert {"kernel_Head 0", "kernel_Head 1", "kernel_Average"} <= set(shown)
     assert np.asarray(shown["kernel_Head 0"]["data"][0]["z"], dtype=float).shape == (7, 7)  # 4x4 grid
-    table = at.dataframe[0].value
-    assert list(table.index) == ["Head 0", "Head 1", "Average of heads 0, 1"]
-    assert table["same, if rows were flat"].tolist() == ["39.1%"] * 3  # 100 of 256 pairs on a 4x4 grid
+    table = at.dataframe[0].value  # a measure a row, a head a column: a projector's column shows every measure
+    assert list(table.columns) == ["Head 0", "Head 1", "Average"] and len(table.index) == 6
+    assert table.loc["same, if rows were flat"].tolist() == ["39.1%"] * 3  # 100 of 256 pairs on a 4x4 grid
     at.multiselect(key="w_heads").set_value([0]).run()
     assert z(ok(at), "kernel_Average") == z(at, "kernel_Head 0")
 

@@ -19,6 +19,8 @@ STYLE = """<style>
   .js-plotly-plot .draglayer * { pointer-events: none !important; }
 }
 [data-testid="stRadio"] label, [data-testid="stCheckbox"] label { min-height: 40px; align-items: center; }
+/* captions (every page's explanations) darker than Streamlit's 60 % opacity, 3.9:1 on white: 6.8:1 on a projector */
+[data-testid="stCaptionContainer"] { opacity: 0.8; }
 /* a metric's name wraps instead of ending in "…" (the language page's "aMLP (gMLP + tiny attention)") */
 [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"], [data-testid="stMetricLabel"] p {
   white-space: normal; overflow: visible; text-overflow: clip; }

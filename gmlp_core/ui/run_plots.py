@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from .plots import FONT, escape_label, figure_of
+from .plots import FONT, TICK_FONT, axis, escape_label, figure_of
 
 
 def run_curves_figure(steps: list[int], losses: list[float], accuracies: list[float], *, total_steps: int,
@@ -19,10 +19,10 @@ def run_curves_figure(steps: list[int], losses: list[float], accuracies: list[fl
     return figure_of(lines, dict(
         title=dict(text=escape_label(title), font=dict(size=14)), height=260, font=FONT, hovermode="x unified",
         margin=dict(l=10, r=10, t=36 if title else 10, b=10), legend=dict(orientation="h", y=-0.3),
-        xaxis=dict(title=dict(text=escape_label(step_title)), range=[0, max(total_steps, 1)]),
-        yaxis=dict(title=dict(text=escape_label(loss_title)), rangemode="tozero"),
-        yaxis2=dict(title=dict(text=escape_label(accuracy_title)), overlaying="y", side="right", range=[0, 1.02],
-                    tickformat=".0%", showgrid=False)))
+        xaxis=axis(escape_label(step_title), range=[0, max(total_steps, 1)]),
+        yaxis=axis(escape_label(loss_title), rangemode="tozero"),
+        yaxis2=axis(escape_label(accuracy_title), overlaying="y", side="right", range=[0, 1.02], tickformat=".0%",
+                    showgrid=False)))
 
 
 def sequence_figure(rows: dict[str, list[str]], verdicts: list[bool | None], position_title: str = "position",
@@ -38,5 +38,5 @@ def sequence_figure(rows: dict[str, list[str]], verdicts: list[bool | None], pos
         texttemplate="%{text}", textfont=dict(size=15), showscale=False, zmin=0, zmax=1, xgap=2, ygap=2,
         colorscale=[[0, "#f4a6a6"], [0.5, "#eeeeee"], [1, "#a8dba8"]], hoverinfo="skip")], dict(
         height=height, font=FONT, margin=dict(l=10, r=10, t=10, b=10),
-        xaxis=dict(title=dict(text=escape_label(position_title)), side="top", tickmode="linear", dtick=1, showgrid=False),
-        yaxis=dict(autorange="reversed", showgrid=False)))
+        xaxis=axis(escape_label(position_title), side="top", tickmode="linear", dtick=1, showgrid=False),
+        yaxis=dict(autorange="reversed", showgrid=False, tickfont=TICK_FONT)))

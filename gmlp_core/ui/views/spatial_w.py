@@ -71,9 +71,10 @@ def kernel_view(view: SpatialView) -> None:
                                col_title=tr("columns_right"), zrange=kernel_range, height=240),
                  f"kernel_{title}")
     st.caption(tr("w_kernel_explain"))
-    structure_views = list(zip(names + [tr("average_of", heads=", ".join(map(str, view.chosen)))],
-                               structure.structures))
-    st.dataframe(grid_structure_frame(structure_views, config.grid_size, structure_columns(), pct, num),
+    # a measure a row, a head a column: six long measure names across were wider than a projector's column, and
+    # the last three (the ones the caption explains) were out of sight
+    structure_views = list(zip(names + [tr("average_short")], structure.structures))
+    st.dataframe(grid_structure_frame(structure_views, config.grid_size, structure_columns(), pct, num).T,
                  width="stretch")
 
 
