@@ -217,29 +217,19 @@ def pick_from_gallery(page, app_url: str, sample: str, tap: bool = False) -> Non
     names = sorted(p.stem for p in (ROOT / "gmlp_core" / "ui" / "samples").glob("*.jpg"))
     picture = pictures.nth(names.index(sample))
     picture.scroll_into_view_if_needed()
-    if tap:
-        box = picture.bounding_box()
-        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    else:
-        picture.click()
+    picture.tap() if tap else picture.click()  # at the picture's centre, once it stands still
     expect(page).to_have_url(re.compile(f"sample={sample}"), timeout=30_000)
     expect(pictures.nth(names.index(sample))).to_have_attribute("aria-pressed", "true", timeout=30_000)
 
 
-def test_clicking_a_gallery_picture_uses_it(app_url, browser_page):
-    page = browser_page
-    page.goto(app_url)  # a fresh server's first visitor on a deep link meets Streamlit's "Page not found" once
-    expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=60_000)
-    pick_from_gallery(page, app_url, "frog_0002")
-    expect(page.get_by_test_id("stCaptionContainer").filter(has_text="frog")).not_to_have_count(0, timeout=30_000)
-    no_exception(page)
-
-
 def test_tapping_a_gallery_picture_on_a_phone_uses_it(app_url, browser_page):
-    """Plotly's gallery answered a tap with the picture tapped before it (or nothing); its pictures are buttons now."""
+    """Plotly's gallery answered a tap with the picture tapped before it (or nothing); its pictures are buttons now.
+    (A mouse click on it: test_a_gallery_pick_shows_its_prediction_on_the_first_screen.)"""
     context = browser_page.context.browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                                        has_touch=True)
     page = context.new_page()
+    page.goto(app_url)  # a fresh server's first visitor on a deep link meets Streamlit's "Page not found" once
+    expect(page.get_by_test_id("stMetricValue").first).to_be_visible(timeout=60_000)
     pick_from_gallery(page, app_url, "ship_0002", tap=True)
     expect(page.get_by_test_id("stCaptionContainer").filter(has_text="ship")).not_to_have_count(0, timeout=30_000)
     no_exception(page)

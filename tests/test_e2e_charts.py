@@ -18,11 +18,20 @@ VIEWS = ["", "attention", "attention?variant=causal", "attention?variant=multi",
          "spatial-w?checkpoint=s64.safetensors&w_view=picture"]
 
 
+SETTLED = """() => {  // the page's script done (no running sign) and its chart count unchanged for 500 ms
+    const count = document.querySelectorAll('.js-plotly-plot').length;
+    const running = document.querySelector('[data-testid=stStatusWidgetRunningIcon]') !== null;
+    const seen = window.__settled || (window.__settled = {count: -1, since: performance.now()});
+    if (running || count !== seen.count) { seen.count = count; seen.since = performance.now(); return false; }
+    return performance.now() - seen.since > 500;
+}"""
+
+
 def open_view(context, url: str):
     page = context.new_page()
     page.goto(url)
     expect(page.locator(".js-plotly-plot:visible").first).to_be_visible(timeout=60_000)
-    page.wait_for_timeout(1500)  # the page's later charts
+    page.wait_for_function(SETTLED, polling=100, timeout=30_000)  # the page's later charts
     return page
 
 
@@ -128,8 +137,7 @@ def test_a_tap_on_a_patch_of_the_picture_chooses_that_patch_on_a_touch_screen(ap
     context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=8")
     for patch in (5, 15, 0):
-        box = patch_tile(page, patch).bounding_box()
-        page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        patch_tile(page, patch).tap()  # a touch at the patch's centre, once it stands still
         expect(page).to_have_url(re.compile(rf"token={patch}\b"), timeout=30_000)
         expect(page.locator(".st-key-query_picker .tile.current")).to_have_text(str(patch), timeout=30_000)
     no_exception(page)
@@ -183,8 +191,11 @@ def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch(app_url, brow
     page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=1")
     patch_tile(page, 5).click()  # s16 has no [CLS]: patch 5 is token 5
     expect(page).to_have_url(re.compile(r"token=5\b"), timeout=30_000)
+    expect(page.locator(".st-key-query_picker .tile.current")).to_have_text("5", timeout=30_000)
     patch_tile(page, 14).press("Enter")  # the keyboard reaches every patch too
     expect(page).to_have_url(re.compile(r"token=14\b"), timeout=30_000)
+    expect(page.locator(".st-key-query_picker .tile.current")).to_have_text("14", timeout=30_000)
+    expect(page.locator(".st-key-query_picker .tile").nth(14)).to_be_focused()  # the rerun kept the keyboard's place
     no_exception(page)
     context.close()
 

@@ -16,32 +16,38 @@ from PIL import Image
 _JS = """
 export default function ({ data, setTriggerValue, parentElement }) {
   const root = parentElement.querySelector(".picker");
-  root.replaceChildren();
-  root.className = "picker " + (data.picture ? "patches" : "pictures") + (data.columns > 6 ? " dense" : "");
-  root.style.gridTemplateColumns = `repeat(${data.columns}, minmax(0, 1fr))`;
-  root.style.gridTemplateRows = data.picture ? `repeat(${data.columns}, minmax(0, 1fr))` : "";
-  root.setAttribute("aria-label", data.name);
-  if (data.picture) {
-    const picture = document.createElement("img");
-    picture.className = "picture"; picture.src = data.picture; picture.alt = "";
-    root.append(picture);
-  }
-  data.tiles.forEach((tile, index) => {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "tile" + (index === data.current ? " current" : "");
-    button.title = tile.title;
-    button.setAttribute("aria-pressed", String(index === data.current));
-    if (tile.src) {
-      const image = document.createElement("img");
-      image.src = tile.src; image.alt = "";
-      button.append(image);
+  root._choose = setTriggerValue;  // the latest render's: the buttons outlive a render
+  const signature = JSON.stringify([data.columns, data.picture, data.tiles]);
+  if (root._signature !== signature) {  // new choices: draw them; the same ones: keep the buttons (and the focus)
+    root._signature = signature;
+    root.replaceChildren();
+    root.className = "picker " + (data.picture ? "patches" : "pictures") + (data.columns > 6 ? " dense" : "");
+    root.style.gridTemplateColumns = `repeat(${data.columns}, minmax(0, 1fr))`;
+    root.style.gridTemplateRows = data.picture ? `repeat(${data.columns}, minmax(0, 1fr))` : "";
+    root.setAttribute("aria-label", data.name);
+    if (data.picture) {
+      const picture = document.createElement("img");
+      picture.className = "picture"; picture.src = data.picture; picture.alt = "";
+      root.append(picture);
     }
-    const label = document.createElement("span");
-    label.textContent = tile.label;
-    button.append(label);
-    button.addEventListener("click", () => setTriggerValue("picked", index));
-    root.append(button);
+    data.tiles.forEach((tile, index) => {
+      const button = document.createElement("button");
+      button.type = "button"; button.className = "tile"; button.title = tile.title;
+      if (tile.src) {
+        const image = document.createElement("img");
+        image.src = tile.src; image.alt = "";
+        button.append(image);
+      }
+      const label = document.createElement("span");
+      label.textContent = tile.label;
+      button.append(label);
+      button.addEventListener("click", () => root._choose("picked", index));
+      root.append(button);
+    });
+  }
+  root.querySelectorAll(".tile").forEach((button, index) => {
+    button.classList.toggle("current", index === data.current);
+    button.setAttribute("aria-pressed", String(index === data.current));
   });
 }
 """
