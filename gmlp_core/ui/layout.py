@@ -26,10 +26,10 @@ STYLE = """<style>
   white-space: normal; overflow: visible; text-overflow: clip; }
 /* a column holding a sticky_ container stays on screen while its neighbour (a gallery) scrolls */
 [data-testid="stColumn"]:has([class*="st-key-sticky_"]) { position: sticky; top: 4rem; align-self: flex-start; }
-@media (max-width: 640px) {  /* a phone: numbers in a map's cells a size smaller, so "10,38" and "-7,18" stay apart */
+@media (max-width: 640px) {  /* a phone */
+  /* numbers in a map's cells a size smaller, so "10,38" and "-7,18" stay apart */
   .js-plotly-plot g.heatmap-label > text { font-size: 9px !important; }
-}
-@media (max-width: 640px) {  /* small multiples stay side by side on a phone instead of one a screen */
+  /* small multiples stay side by side instead of one a screen */
   [class*="st-key-multiples_"] [data-testid="stColumn"] { min-width: 0 !important; flex: 1 1 0 !important; }
 }
 </style>"""

@@ -89,6 +89,13 @@ def png(pixels: np.ndarray) -> bytes:
     return buffer.getvalue()
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def picture_url(pixels: np.ndarray) -> str:
+    """A picture (H, W, 3) as a PNG data URL, encoded once per picture and shared: a click on a patch reruns its view
+    with the same picture (a 224-px one took 5-7 ms to encode), and a class often looks at the same sample."""
+    return data_url(png(pixels), "image/png")
+
+
 def picture_tiles(thumbnails: list[bytes], captions: list[str], mime: str = "image/jpeg") -> list[dict]:
     """A gallery's choices: each picture with its caption under it (shown as text, never as HTML)."""
     if len(thumbnails) != len(captions):
@@ -131,4 +138,4 @@ def patch_picker(key: str, pixels: np.ndarray, patch_size: int, current: int | N
     """The picture (H, W, 3) at the model's size, its patches numbered in reading order; choosing patch k calls
     on_pick(k)."""
     grid = pixels.shape[0] // patch_size
-    pick(key, patch_tiles(grid, hover_text), grid, current, name, on_pick, picture=data_url(png(pixels), "image/png"))
+    pick(key, patch_tiles(grid, hover_text), grid, current, name, on_pick, picture=picture_url(pixels))
