@@ -186,7 +186,7 @@ def test_a_gallery_pick_shows_its_prediction_on_the_first_screen(app_url, browse
     assert 0 <= metric["y"] and metric["y"] + metric["height"] <= PROJECTOR["height"]
 
 
-def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch(app_url, browser_page):
+def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch_and_a_trip_to_another_page_keeps_it(app_url, browser_page):
     context = browser_page.context.browser.new_context(viewport=PROJECTOR)
     page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=1")
     patch_tile(page, 5).click()  # s16 has no [CLS]: patch 5 is token 5
@@ -196,6 +196,14 @@ def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch(app_url, brow
     expect(page).to_have_url(re.compile(r"token=14\b"), timeout=30_000)
     expect(page.locator(".st-key-query_picker .tile.current")).to_have_text("14", timeout=30_000)
     expect(page.locator(".st-key-query_picker .tile").nth(14)).to_be_focused()  # the rerun kept the keyboard's place
+    # to another page and back: the view and its patch are still there (a change inside the view's fragment
+    # once lost both: the page came back on its first view)
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_text("Patches & predictions (image)").click()
+    expect(page.get_by_test_id("stMetricValue")).to_be_visible(timeout=30_000)
+    nav.get_by_text("Spatial W (gMLP)").click()
+    expect(page.locator(".st-key-query_picker .tile.current")).to_have_text("14", timeout=30_000)
+    expect(page).to_have_url(re.compile(r"w_view=picture\b.*token=14\b|token=14\b.*w_view=picture\b"))
     no_exception(page)
     context.close()
 

@@ -83,11 +83,11 @@ def decoded(key: str, _data: bytes):
 def current_image():
     """(key, PIL image, name) chosen on the Patches page, or the first sample; None with an error shown. The key
     names the picture's file (a sample's path, an upload's id) for the caches."""
+    paths = sample_paths()
+    declare("image_source", url="source", parse=picture_source)  # what this view depends on, for its link
+    declare("sample", url="sample", parse=choice(paths, sample_name), to_text=sample_name)
     picture = st.session_state.get("picture")
     if picture is None:  # the Patches page has not run in this session: its sample (a link's), else the first
-        paths = sample_paths()
-        declare("image_source", url="source", parse=picture_source)
-        declare("sample", url="sample", parse=choice(paths, sample_name), to_text=sample_name)
         first = st.session_state.get("sample") or paths[0]
         picture = str(first), first.read_bytes(), sample_label(first)
     try:

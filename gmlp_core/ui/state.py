@@ -23,6 +23,8 @@ from .markdown import literal
 
 URL_AT_START = "_url_at_start"  # the link's parameters, read once per session
 URL_APPLIED = "_url_applied"  # the keys a link's value was already applied (or refused) for
+THIS_RUN = "_declared_this_run"  # the keys this run (the frame and its page) declared: what the view depends on
+KEPT_VALUES = "_kept_values"  # every kept widget's latest value, under a key of its own (see remember_view)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ def kept(widget: Callable, label: str, *args, key: str, default, options=None, u
     options = list(options) if options is not None else None
     codec = _default_codec(default, options)
     DECLARED[key] = Kept(key, url, to_text or codec[0], parse or codec[1])
+    _declared_here(key)
     _apply_link(DECLARED[key])
     persistent(key, default, options)
     if options is not None:
@@ -126,7 +129,12 @@ def kept(widget: Callable, label: str, *args, key: str, default, options=None, u
 def declare(key: str, url: str | None = None, parse: Callable = text_value, to_text: Callable = str) -> None:
     """A kept value without a widget of its own (set by a click, a picker): declared, read from the link."""
     DECLARED[key] = Kept(key, url, to_text, parse)
+    _declared_here(key)
     _apply_link(DECLARED[key])
+
+
+def _declared_here(key: str) -> None:
+    st.session_state.setdefault(THIS_RUN, set()).add(key)
 
 
 def _apply_link(declared: Kept) -> None:
@@ -150,6 +158,7 @@ def view_fragment(section: Callable) -> Callable:
     def run(*args, **kwargs):
         one_torch_thread()  # a fragment's rerun may run in a thread of its own
         section(*args, **kwargs)
+        remember_view()
         mirror_to_url()
     return run
 
@@ -162,16 +171,30 @@ def declared_now() -> dict[str, Kept]:
 
 # ---- the frame's part (app.py)
 def read_link() -> None:
-    """On a session's first run, keep the link's parameters for the widgets that will ask for them."""
+    """On a session's first run, keep the link's parameters for the widgets that will ask for them; on every run,
+    start the list of what this run declares."""
+    st.session_state[THIS_RUN] = set()
     if URL_AT_START not in st.session_state:
         st.session_state[URL_AT_START] = {param: st.query_params[param] for param in st.query_params}
 
 
 def keep_widget_state() -> None:
-    """Re-assert every kept widget value, so Streamlit keeps it while another page runs."""
+    """Re-assert every kept widget value, so Streamlit keeps it while another page runs; one Streamlit dropped
+    comes back from remember_view's copy."""
+    kept_values = st.session_state.get(KEPT_VALUES, {})
     for key in declared_now():
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+        elif key in kept_values:
+            st.session_state[key] = kept_values[key]
+
+
+def remember_view() -> None:
+    """A copy of every kept widget's value under a plain session key, at the end of each run and fragment run.
+    Streamlit (1.67) drops every widget's value, and a value assigned under a widget's key, at the first page
+    change after a fragment's rerun: the Spatial W page came back on its first view once its query patch had
+    moved. A plain key outlives that."""
+    st.session_state[KEPT_VALUES] = {key: st.session_state[key] for key in declared_now() if key in st.session_state}
 
 
 def mirror_to_url() -> None:
@@ -185,5 +208,8 @@ def mirror_to_url() -> None:
 
 
 def url_params() -> list[str]:
-    """The URL parameters of every kept widget declared so far."""
-    return [d.param for d in declared_now().values() if d.param]
+    """The URL parameters of the kept values this run declared: the view on screen depends on those only (the
+    address bar keeps every page's, for a reload; a shared link carries this page's, and its QR code stays
+    readable)."""
+    this_run = st.session_state.get(THIS_RUN, set())
+    return [d.param for key, d in declared_now().items() if d.param and key in this_run]

@@ -2,6 +2,7 @@
 fresh session opened with only that session's link parameters draws every chart the same."""
 
 import json
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -15,9 +16,11 @@ START = {"checkpoint": "tiny.safetensors"}  # the vision pages' small checkpoint
 
 
 def opened(page_file: str, link: dict, **state) -> AppTest:
-    """A fresh session whose address carries `link` (plus the state a test sets up), on page_file."""
+    """A fresh session whose address carries `link` (plus the state a test sets up), on page_file, with the sidebar's
+    link to the view open."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.query_params.update(link)
+    at.session_state["share_link_open"] = True
     for key, value in state.items():
         at.session_state[key] = value
     ok(at.run())
@@ -31,7 +34,8 @@ def shown(at: AppTest) -> dict:
 
 
 def link_of(at: AppTest) -> dict:
-    return {param: at.query_params[param] for param in at.query_params}
+    """The parameters of the link the sidebar hands out for this view."""
+    return dict(parse_qsl(urlsplit(at.sidebar.code[0].value).query, keep_blank_values=True))
 
 
 # (page, state set up first, the widget: (kind, key), the value it is changed to)
@@ -133,3 +137,21 @@ def test_a_link_from_an_uploaded_or_camera_picture_opens_the_sample_and_says_so(
     assert any("source" in t.value for t in at.toast)
     w = opened(W, {**START, "source": source, "sample": "cat_0000", "w_source": "current", "w_view": "picture"})
     assert any("cat" in c.value for c in w.caption)  # the picture the link names, not the first sample
+
+
+def test_a_shared_link_carries_what_its_page_shows_and_nothing_from_other_pages():
+    """The sidebar's link carried every page's settings (about 330 characters: a dense QR code on a projector); it
+    carries the frame's and this page's, and the Spatial W picture view's picture chosen on Patches."""
+    at = opened(PATCHES, START)
+    at.selectbox(key="sample").set_value(SAMPLE_DIR / "ship_0002.jpg").run()
+    at.switch_page(ATTENTION).run()
+    attention = link_of(ok(at))
+    assert {"lang", "sentence", "variant"} <= attention.keys()
+    assert not attention.keys() & {"checkpoint", "sample", "source", "layer", "w_view"}
+    at.session_state["w_view"] = "picture"
+    at.switch_page(W).run()
+    w = link_of(ok(at))
+    assert {"checkpoint": "tiny.safetensors", "sample": "ship_0002", "source": "sample", "w_view": "picture"}.items() \
+        <= w.items()
+    assert not w.keys() & {"sentence", "variant"}
+    assert shown(opened(W, w)) == shown(at)  # the picture view of the ship, on another device
