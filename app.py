@@ -22,7 +22,7 @@ from gmlp_core.ui.plots import history_figure
 from gmlp_core.ui.sections import show
 from gmlp_core.ui.preload import start as start_preload
 from gmlp_core.ui.share import share_link
-from gmlp_core.ui.state import keep_widget_state, mirror_to_url, read_link, remember_view, url_params
+from gmlp_core.ui.state import finish_run, keep_widget_state, read_link, url_params
 
 # One torch intra-op thread where the server starts; each script thread asks for it again (gmlp_core/threads.py)
 one_torch_thread()
@@ -95,6 +95,5 @@ try:
     with within_frame(__file__):
         navigation.run()
 finally:  # also after a page's st.stop(): the link is the view the learner sees
-    remember_view()
-    mirror_to_url()
+    finish_run()
     share_link(link_slot, url_params())

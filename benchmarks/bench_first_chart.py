@@ -1,6 +1,6 @@
 """How long a student waits for a page's first chart after opening its link, on a running server.
 
-    python benchmarks/bench_first_chart.py [--repeats 3] [--proxy] [--mbps 10]
+    python benchmarks/bench_first_chart.py [--repeats 3] [--proxy] [--mbps 10] [--phases]
 
 Starts `streamlit run app.py`, opens Home once as the teacher does (which starts the preload of every model)
 and waits 5 s, then opens each page's link in a fresh 1024x768 browser context (another device: nothing
@@ -12,7 +12,9 @@ websocket's messages are not counted). Debian's Chromium, driven by Playwright.
 --proxy: the browsers go through README.md's nginx configuration (read from there, in front of the one server), which
 compresses what Streamlit sends uncompressed. --mbps N: each browser's link is N Mbit/s down and up with 20 ms of
 latency (Chromium's network emulation), as on a classroom's Wi-Fi; a class shares one access point, so 30 students
-opening the link together each get a fraction of it.
+opening the link together each get a fraction of it. --phases: where each page's wait goes, read in the browser
+(milliseconds from its request): the sidebar drawn (Streamlit's own start), Streamlit's Plotly code downloaded, the
+first chart's frame (that code evaluated), the first chart begun; its observer costs the page a little time.
 """
 
 from __future__ import annotations
@@ -66,6 +68,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--proxy", action="store_true", help="through README.md's nginx (needs nginx on PATH)")
     parser.add_argument("--mbps", type=float, default=None, help="each browser's link, Mbit/s (default: unlimited)")
+    parser.add_argument("--phases", action="store_true", help="where each page's wait goes (read in the browser)")
     args = parser.parse_args()
     print(f"CPU: {cpu_name()}; {'through nginx' if args.proxy else 'straight to Streamlit'}; "
           f"{f'{args.mbps:g} Mbit/s' if args.mbps else 'unlimited'} link")
@@ -75,7 +78,7 @@ def main() -> None:
         with contextlib.ExitStack() as stack:
             if args.proxy:
                 port = stack.enter_context(nginx([port]))[0]
-            times, received = visit_pages(f"http://127.0.0.1:{port}", args)
+            times, received, phases = visit_pages(f"http://127.0.0.1:{port}", args)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -85,11 +88,35 @@ def main() -> None:
         verdict = "" if label == reference else ("  met" if median <= TARGET_S else f"  over the {TARGET_S:.0f} s target")
         print(f"  {label:<30} median {median:5.2f} s   ({', '.join(f'{v:.2f}' for v in values)})   "
               f"{statistics.median(received[label]) / 1e6:.2f} MB{verdict}")
+    if args.phases:
+        print("  where the wait goes, ms from the request (median): sidebar / Plotly code downloaded / "
+              "first chart's frame / first chart begun")
+        for label, marks in phases.items():
+            medians = [statistics.median(m[name] for m in marks) if all(m.get(name) for m in marks) else float("nan")
+                       for name in PHASES]
+            print(f"  {label:<30} " + " / ".join(f"{m:5.0f}" for m in medians))
 
 
-def visit_pages(url: str, args) -> tuple[dict[str, list[float]], dict[str, list[int]]]:
+PHASES = ("sidebar", "downloaded", "frame", "chart")
+MARK_PHASES = """new MutationObserver(() => {
+  const now = performance.now(), marks = window.__phases = window.__phases || {};
+  const seen = (name, selector) => { if (!marks[name] && document.querySelector(selector)) marks[name] = now; };
+  seen("sidebar", "[data-testid=stSidebarNav]");
+  seen("frame", "[data-testid=stPlotlyChart]");
+  seen("chart", ".js-plotly-plot");
+}).observe(document, {subtree: true, childList: true});"""
+
+
+def phases_of(page) -> dict[str, float]:
+    return page.evaluate("""() => {
+      const plotly = performance.getEntriesByType("resource").find(e => e.name.includes("/PlotlyChart."));
+      return {...window.__phases, downloaded: plotly ? plotly.responseEnd : null}; }""")
+
+
+def visit_pages(url: str, args) -> tuple[dict[str, list[float]], dict[str, list[int]], dict[str, list[dict]]]:
     """The teacher's visit (starts the preload), then each page's link in a fresh browser, args.repeats times ->
-    (seconds to the first chart, bytes received) by page, an empty page's sidebar first."""
+    (seconds to the first chart, bytes received, with --phases the browser's marks) by page, an empty page's
+    sidebar first."""
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         teacher = browser.new_context(viewport={"width": 1024, "height": 768})
@@ -100,14 +127,19 @@ def visit_pages(url: str, args) -> tuple[dict[str, list[float]], dict[str, list[
             (path or "home", path, ".js-plotly-plot:visible") for path in PAGES]
         times: dict[str, list[float]] = {label: [] for label, _, _ in visits}
         received: dict[str, list[int]] = {label: [] for label, _, _ in visits}
+        phases: dict[str, list[dict]] = {label: [] for label, path, _ in visits if path or label == "home"}
         for _ in range(args.repeats):
             for label, path, selector in visits:
                 student, page = fresh_browser(browser, args.mbps)
+                if args.phases:
+                    page.add_init_script(MARK_PHASES)
                 times[label].append(seconds_to(page, f"{url}/{path}", selector))
                 received[label].append(bytes_received(page))
+                if args.phases and label in phases:
+                    phases[label].append(phases_of(page))
                 student.close()
         browser.close()
-    return times, received
+    return times, received, phases
 
 
 if __name__ == "__main__":

@@ -208,6 +208,20 @@ def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch_and_a_trip_to
     context.close()
 
 
+def test_the_open_link_box_follows_a_patch_chosen_on_the_picture(app_url, browser_page):
+    """The query patch reruns its section alone; the sidebar's link, drawn by the whole page, showed the patch from
+    before (and its QR code pointed there) until something else changed."""
+    context = browser_page.context.browser.new_context(viewport=PROJECTOR)
+    page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=1")
+    page.get_by_test_id("stSidebar").get_by_text("Link to this view").click()
+    link = page.get_by_test_id("stSidebar").get_by_test_id("stCode")
+    expect(link).to_contain_text("token=1", timeout=30_000)
+    patch_tile(page, 9).click()
+    expect(link).to_contain_text("token=9", timeout=30_000)
+    no_exception(page)
+    context.close()
+
+
 def test_every_choice_is_a_finger_wide_target_on_a_phone(app_url, browser_page):
     """Radio buttons, toggles and checkboxes at least 40 px tall (they were 21-22 px)."""
     context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)

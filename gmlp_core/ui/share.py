@@ -15,6 +15,7 @@ import segno
 import streamlit as st
 
 from .locale import tr
+from .state import LINK_OPEN
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
 
@@ -66,7 +67,7 @@ def share_link(slot, params: list[str]) -> None:
     """The link to this exact view (the URL parameters named in params), copyable and as a QR code, drawn only
     while its expander is open (opening it reruns the page): the copyable box loads Streamlit's code highlighter,
     about 0.45 s of a fresh browser's main thread that every page's first chart waited for."""
-    box = slot.expander(tr("share_link"), icon=":material/link:", key="share_link_open", on_change="rerun")
+    box = slot.expander(tr("share_link"), icon=":material/link:", key=LINK_OPEN, on_change="rerun")
     with box:
         if not box.open:
             return

@@ -24,6 +24,8 @@ from .markdown import literal
 URL_AT_START = "_url_at_start"  # the link's parameters, read once per session
 URL_APPLIED = "_url_applied"  # the keys a link's value was already applied (or refused) for
 THIS_RUN = "_declared_this_run"  # the keys this run (the frame and its page) declared: what the view depends on
+WHOLE_RUN = "_whole_run"  # True while app.py (the frame and its page) runs, not during a fragment's own rerun
+LINK_OPEN = "share_link_open"  # the sidebar's link box is open (share.py draws it)
 KEPT_VALUES = "_kept_values"  # every kept widget's latest value, under a key of its own (see remember_view)
 
 
@@ -157,9 +159,13 @@ def view_fragment(section: Callable) -> Callable:
     @functools.wraps(section)
     def run(*args, **kwargs):
         one_torch_thread()  # a fragment's rerun may run in a thread of its own
+        before = st.query_params.to_dict()
         section(*args, **kwargs)
         remember_view()
         mirror_to_url()
+        if st.session_state.get(LINK_OPEN) and not st.session_state.get(WHOLE_RUN) and \
+                st.query_params.to_dict() != before:
+            st.rerun()  # the open link box, drawn by the whole page, would show the view from before
     return run
 
 
@@ -173,6 +179,7 @@ def declared_now() -> dict[str, Kept]:
 def read_link() -> None:
     """On a session's first run, keep the link's parameters for the widgets that will ask for them; on every run,
     start the list of what this run declares."""
+    st.session_state[WHOLE_RUN] = True
     st.session_state[THIS_RUN] = set()
     if URL_AT_START not in st.session_state:
         st.session_state[URL_AT_START] = {param: st.query_params[param] for param in st.query_params}
@@ -195,6 +202,13 @@ def remember_view() -> None:
     change after a fragment's rerun: the Spatial W page came back on its first view once its query patch had
     moved. A plain key outlives that."""
     st.session_state[KEPT_VALUES] = {key: st.session_state[key] for key in declared_now() if key in st.session_state}
+
+
+def finish_run() -> None:
+    """The end of app.py's run: the view kept and in the URL."""
+    remember_view()
+    mirror_to_url()
+    st.session_state[WHOLE_RUN] = False
 
 
 def mirror_to_url() -> None:
