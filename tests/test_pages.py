@@ -443,7 +443,7 @@ def test_the_language_models_grey_out_the_future_as_the_attention_page_does():
     """A position never reads a later one: those cells are hidden (grey), not drawn as a zero weight."""
     for view, keys in {"attention": ("lm_attention_head_0", "lm_attention_average"),
                        "gmlp": ("lm_gmlp_w_average", "lm_gmlp_w_full")}.items():
-        shown = charts(ok(page(LM_PAGE, checkpoint=None, lm_view=view)))
+        shown = charts(ok(page(LM_PAGE, checkpoint=None, lm_view=view, lm_gmlp_w_full_open=True)))
         for key in keys:
             cells = shown[key]["data"][0]["z"]
             n = len(cells)
@@ -457,7 +457,10 @@ def test_language_page_compares_the_three_models_on_the_default_text():
     surprise = charts(at)["surprise"]
     assert len(surprise["data"]) == 3 and len(surprise["data"][0]["y"]) == len(at.text_area(key="lm_text").value) - 1
     assert not at.code  # the text the models read is echoed only when it is not all of what was typed
-    assert {"lm_gmlp_w_head_0", "lm_gmlp_w_average", "lm_gmlp_w_full"} <= set(charts(at))
+    assert {"lm_gmlp_w_head_0", "lm_gmlp_w_average"} <= set(charts(at))
+    assert "lm_gmlp_w_full" not in charts(at) and "The whole 128×128 W" in [e.label for e in at.expander]
+    at.session_state["lm_gmlp_w_full_open"] = True  # the teacher opens it
+    assert "lm_gmlp_w_full" in charts(ok(at.run()))
 
 
 def test_a_text_longer_than_the_models_read_is_echoed_up_to_where_they_stop():

@@ -73,7 +73,8 @@ VIEWS = [("app.py", []),
          ("pages/1_attention.py", [("variant", list(VARIANTS))]),
          ("pages/2_patches.py", [("sample", sample_paths()[:2]), ("sample_gallery_open", [True])]),
          ("pages/3_spatial-w.py", [("w_view", list(W_VIEWS)), ("w_image_source", ["current", "sample"])]),
-         ("pages/4_language-models.py", [("lm_view", ["attention", "gmlp", "amlp", "training", "generate"]),
+         ("pages/4_language-models.py", [("lm_gmlp_w_full_open", [True]),
+                                         ("lm_view", ["attention", "gmlp", "amlp", "training", "generate"]),
                                          ("lm_set", ["vi-help/input.txt"])]),
          ("pages/5_playground.py", [("pg_model", list(MIXERS)), ("pg_task", list(TASKS))])]
 

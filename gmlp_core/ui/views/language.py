@@ -86,10 +86,14 @@ def model_view(page: LanguagePage, arch: str) -> None:
                              average_row_px=page.row_px,
                              head_height=420 if page.per_row == 2 else 300)
         block = model.config.block_size
-        st.subheader(tr("lm_full_w", block=block))
-        show(lm_cache.full_w_figure(*page.files[arch], layer, tuple(sorted(chosen)), tr("lm_full_w_title", block=block),
-                                    **axes()), f"lm_{short}_w_full")
-        st.caption(tr("lm_full_w_explain"))
+        # drawn while open: its block x block cells (and their mask) were half of a first visit's 491 kB, and the
+        # charts above waited for them
+        whole = st.expander(tr("lm_full_w", block=block), key=f"lm_{short}_w_full_open", on_change="rerun")
+        with whole:
+            if whole.open:
+                show(lm_cache.full_w_figure(*page.files[arch], layer, tuple(sorted(chosen)),
+                                            tr("lm_full_w_title", block=block), **axes()), f"lm_{short}_w_full")
+                st.caption(tr("lm_full_w_explain"))
 
 
 STREAM_EVERY = 8  # characters between two redraws of a text being written
