@@ -13,7 +13,8 @@ import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (
 from gmlp_core.analysis.accuracy import topk_from_record
 from gmlp_core.models import count_parameters
 from gmlp_core.threads import one_torch_thread
-from gmlp_core.ui.checkpoints import CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, open_checkpoint
+from gmlp_core.ui.checkpoints import (CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, current_checkpoint,
+                                      current_file)
 from gmlp_core.ui.frame import language_selector, within_frame
 from gmlp_core.ui.janitor import start as start_janitor
 from gmlp_core.ui.layout import grid, setup_page
@@ -50,15 +51,17 @@ def home() -> None:
 
 
 def model_card() -> None:
+    """The checkpoint chosen in the sidebar (the image pages'): what it is, how well it does, how it trained."""
     st.subheader(tr("card_title"))
-    path = CHECKPOINT_DIR / DEFAULT_CHECKPOINT
-    if not path.exists():
-        st.warning(tr("no_default_checkpoint", path=str(path)))
+    if not (CHECKPOINT_DIR / DEFAULT_CHECKPOINT).exists() and st.session_state.get("checkpoint") is None:
+        st.warning(tr("no_default_checkpoint", path=str(CHECKPOINT_DIR / DEFAULT_CHECKPOINT)))
         return
-    model, info = open_checkpoint(path)
+    model, info = current_checkpoint()
+    file = current_file()
     config, meta = info.config, info.meta
     test = topk_from_record(meta.get("test", {}))
-    facts = [(tr("card_preset"), meta.get("preset", path.stem)), (tr("card_parameters"), num(count_parameters(model))),
+    name = file.stem if file is not None else tr("card_uploaded")
+    facts = [(tr("card_preset"), meta.get("preset", name)), (tr("card_parameters"), num(count_parameters(model))),
              (tr("card_patches"), f"{config.num_patches} ({config.grid_size}×{config.grid_size})"),
              (tr("card_heads"), config.heads), (tr("card_top1"), pct(test[0]) if test else "—")]
     for (label, value), col in grid(facts, 3):  # five to a row cut "1,645,066" to "1,64…" on a projector

@@ -98,7 +98,7 @@ def no_exception(page) -> None:
 def test_every_page_renders_and_an_upload_is_classified(app_url, browser_page, tmp_path):
     page = browser_page
     page.goto(app_url)
-    expect(page.get_by_text("The default model")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("The chosen model")).to_be_visible(timeout=60_000)
     expect(page.locator("[data-testid='stMetricValue']").first).to_be_visible(timeout=30_000)
     no_exception(page)
 

@@ -186,7 +186,8 @@ def test_a_gallery_pick_shows_its_prediction_on_the_first_screen(app_url, browse
     assert 0 <= metric["y"] and metric["y"] + metric["height"] <= PROJECTOR["height"]
 
 
-def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch_and_a_trip_to_another_page_keeps_it(app_url, browser_page):
+def test_a_click_on_a_patch_chooses_the_query_patch_the_link_box_follows_and_a_trip_to_another_page_keeps_it(
+        app_url, browser_page):
     context = browser_page.context.browser.new_context(viewport=PROJECTOR)
     page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=1")
     patch_tile(page, 5).click()  # s16 has no [CLS]: patch 5 is token 5
@@ -204,18 +205,11 @@ def test_a_click_on_a_patch_of_the_picture_chooses_the_query_patch_and_a_trip_to
     nav.get_by_text("Spatial W (gMLP)").click()
     expect(page.locator(".st-key-query_picker .tile.current")).to_have_text("14", timeout=30_000)
     expect(page).to_have_url(re.compile(r"w_view=picture\b.*token=14\b|token=14\b.*w_view=picture\b"))
-    no_exception(page)
-    context.close()
-
-
-def test_the_open_link_box_follows_a_patch_chosen_on_the_picture(app_url, browser_page):
-    """The query patch reruns its section alone; the sidebar's link, drawn by the whole page, showed the patch from
-    before (and its QR code pointed there) until something else changed."""
-    context = browser_page.context.browser.new_context(viewport=PROJECTOR)
-    page = open_view(context, f"{app_url}/spatial-w?w_view=picture&token=1")
+    # the patch reruns its section alone; the sidebar's link box, drawn by the whole page, showed the patch from
+    # before (and its QR code pointed there) until something else changed
     page.get_by_test_id("stSidebar").get_by_text("Link to this view").click()
     link = page.get_by_test_id("stSidebar").get_by_test_id("stCode")
-    expect(link).to_contain_text("token=1", timeout=30_000)
+    expect(link).to_contain_text("token=14", timeout=30_000)
     patch_tile(page, 9).click()
     expect(link).to_contain_text("token=9", timeout=30_000)
     no_exception(page)

@@ -84,6 +84,13 @@ def test_home_shows_the_default_model_card():
     assert preset == DEFAULT_META["preset"]  # the shipped s16.safetensors says which preset made it
 
 
+def test_home_describes_the_checkpoint_chosen_in_its_sidebar():
+    """Home's sidebar chooses the checkpoint the image pages use; its card described s16 whatever was chosen."""
+    at = ok(page("app.py", checkpoint="s64.safetensors"))
+    assert "The chosen model" in [h.value for h in at.subheader]
+    assert next(m.value for m in at.metric if m.label == "Patches") == "64 (8×8)"
+
+
 # ---- Attention
 def test_attention_renders_every_variant_with_defaults_one_at_a_time():
     at = ok(page("pages/1_attention.py"))

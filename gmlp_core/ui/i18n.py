@@ -142,7 +142,8 @@ CATALOGUE: dict[str, dict[str, str]] = {
               "5. **Sân tập** — bấm Chạy với bài *Đảo ngược* và xem đường chéo ngược của W hiện ra; rồi chuyển sang "
               "*Nhớ cặp khoá–giá trị*: gMLP chững lại, còn attention nhỏ của aMLP giải được. Hỏi cả lớp vì sao, rồi "
               "tăng độ rộng của gMLP và thử lại."},
-    "card_title": {"en": "The default model", "vi": "Mô hình mặc định"},
+    "card_title": {"en": "The chosen model", "vi": "Mô hình đang chọn"},
+    "card_uploaded": {"en": "your checkpoint", "vi": "checkpoint của bạn"},
     "no_default_checkpoint": {"en": "The default checkpoint {path} is missing; train it with "
                                     "`python -m gmlp_core.train --preset s16-wide --out checkpoints/s16.safetensors` "
                                     "(see README.md).",

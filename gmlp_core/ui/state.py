@@ -38,6 +38,7 @@ class Kept:
 
 
 DECLARED: dict[str, Kept] = {}  # session key -> declaration, for every kept widget this process has created
+PARAM_OWNERS: dict[str, str] = {}  # URL parameter -> the session key it carries
 
 
 # ---- parsers for url=
@@ -119,9 +120,7 @@ def kept(widget: Callable, label: str, *args, key: str, default, options=None, u
     text, both inferred from the default and the options when not given). Returns the widget's value."""
     options = list(options) if options is not None else None
     codec = _default_codec(default, options)
-    DECLARED[key] = Kept(key, url, to_text or codec[0], parse or codec[1])
-    _declared_here(key)
-    _apply_link(DECLARED[key])
+    _register(Kept(key, url, to_text or codec[0], parse or codec[1]))
     persistent(key, default, options)
     if options is not None:
         kwargs["options"] = options
@@ -130,13 +129,20 @@ def kept(widget: Callable, label: str, *args, key: str, default, options=None, u
 
 def declare(key: str, url: str | None = None, parse: Callable = text_value, to_text: Callable = str) -> None:
     """A kept value without a widget of its own (set by a click, a picker): declared, read from the link."""
-    DECLARED[key] = Kept(key, url, to_text, parse)
-    _declared_here(key)
-    _apply_link(DECLARED[key])
+    _register(Kept(key, url, to_text, parse))
 
 
-def _declared_here(key: str) -> None:
-    st.session_state.setdefault(THIS_RUN, set()).add(key)
+def _register(declared: Kept) -> None:
+    """Declared for this process and this run, and the link's value applied. Two settings never share a URL
+    parameter: the address bar holds every page's, and a reload would give one's value to the other (the
+    language page's snapshot once reached Spatial W's, and was refused there)."""
+    owner = PARAM_OWNERS.setdefault(declared.param, declared.key) if declared.param else declared.key
+    if owner != declared.key:
+        raise ValueError(f"URL parameter {declared.param!r} already carries {owner!r}; {declared.key!r} needs "
+                         "a parameter of its own")
+    DECLARED[declared.key] = declared
+    st.session_state.setdefault(THIS_RUN, set()).add(declared.key)
+    _apply_link(declared)
 
 
 def _apply_link(declared: Kept) -> None:

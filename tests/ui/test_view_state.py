@@ -1,5 +1,7 @@
 """The view a learner set outlives a page change, even when Streamlit drops its widgets' values."""
 
+import pytest
+
 from gmlp_core.ui import state
 
 
@@ -31,3 +33,16 @@ def test_a_value_streamlit_kept_is_not_replaced_by_an_older_copy(monkeypatch):
     session["w_view"] = "kernel"  # changed by the widget since
     state.keep_widget_state()
     assert session["w_view"] == "kernel"
+
+
+def test_two_settings_never_share_a_url_parameter(monkeypatch):
+    """The address bar holds every page's settings: the language page's `snapshot` and `seed` once shared their
+    parameters with Spatial W's snapshot and Attention's seed, and a reload gave one's value to the other (a
+    notice said it was refused, and the other page lost its view)."""
+    monkeypatch.setattr(state.st, "session_state", {})
+    monkeypatch.setattr(state, "DECLARED", {})
+    monkeypatch.setattr(state, "PARAM_OWNERS", {})
+    state.declare("snapshot", url="snapshot")
+    state.declare("snapshot", url="snapshot")  # the same setting again (every rerun): fine
+    with pytest.raises(ValueError, match="'snapshot' already carries 'snapshot'; 'lm_snapshot' needs"):
+        state.declare("lm_snapshot", url="snapshot")

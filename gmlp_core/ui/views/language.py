@@ -119,8 +119,8 @@ def w_snapshots(page: LanguagePage, arch: str) -> None:
     snapshot_labels = info.snapshot_labels
     left, right = st.columns([2, 1])
     picked = kept(left.select_slider, tr("snapshot"), key="lm_snapshot", default=snapshot_labels[-1],
-                  options=snapshot_labels, format_func=snapshot_text, url="snapshot")
-    layer = layer_picker("lm_snapshot_layer", info.config.depth, url="snapshot_layer", container=right)
+                  options=snapshot_labels, format_func=snapshot_text, url="lm_snapshot")
+    layer = layer_picker("lm_snapshot_layer", info.config.depth, url="lm_snapshot_layer", container=right)
     title = tr("lm_w_at", model=page.names[arch], label=snapshot_text(picked), layer=layer)
     show(lm_cache.full_w_figure(*page.files[arch], layer, (), title, snapshot=snapshot_labels.index(picked),
                                 **axes()), "lm_w_snapshot")
@@ -137,7 +137,7 @@ def generate_view(page: LanguagePage) -> None:
                                  url="temperature", container=a)
     top_k = kept(b.slider, tr("lm_top_k"), 1, vocabulary, key="lm_top_k", default=min(20, vocabulary),
                  url="top_k", parse=integer(1, vocabulary))
-    seed = kept(c.number_input, tr("seed"), 0, 1_000_000, key="lm_seed", default=0, url="seed",
+    seed = kept(c.number_input, tr("seed"), 0, 1_000_000, key="lm_seed", default=0, url="lm_seed",
                 parse=integer(0, 1_000_000))
     length = kept(d.slider, tr("lm_length"), 20, 400, step=20, key="lm_length", default=200, url="length",
                   parse=integer(20, 400))
