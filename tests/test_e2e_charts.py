@@ -212,6 +212,10 @@ def test_a_click_on_a_patch_chooses_the_query_patch_the_link_box_follows_and_a_t
     expect(link).to_contain_text("token=14", timeout=30_000)
     patch_tile(page, 9).click()
     expect(link).to_contain_text("token=9", timeout=30_000)
+    # and stays open in the other language (its title changes: the browser took it for another, closed box)
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="Tiếng Việt").click()
+    expect(link).to_contain_text("lang=vi", timeout=30_000)
     no_exception(page)
     context.close()
 
