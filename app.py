@@ -23,6 +23,7 @@ from gmlp_core.ui.plots import history_figure
 from gmlp_core.ui.sections import show
 from gmlp_core.ui.preload import start as start_preload
 from gmlp_core.ui.share import share_link
+from gmlp_core.ui.touch import tap_shows_hover
 from gmlp_core.ui.state import finish_run, keep_widget_state, read_link, url_params
 
 # One torch intra-op thread where the server starts; each script thread asks for it again (gmlp_core/threads.py)
@@ -100,3 +101,5 @@ try:
 finally:  # also after a page's st.stop(): the link is the view the learner sees
     finish_run()
     share_link(link_slot, url_params())
+    with st.sidebar:  # nothing to see: below the sidebar's last box
+        tap_shows_hover()

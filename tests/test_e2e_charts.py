@@ -111,6 +111,23 @@ def test_a_thumb_swiping_over_a_chart_scrolls_the_page_on_a_phone(app_url, brows
     assert scrolled > 100 and after_ranges == before_ranges and notices == 0
 
 
+def test_a_tap_on_a_chart_shows_its_hover_label_on_a_phone_and_a_tap_elsewhere_hides_it(app_url, browser_page):
+    """Touches pass through the charts to the page (so a thumb scrolls), and Plotly's hover never heard a tap: a
+    phone could not read a cell's numbers or the language page's top-5 guesses."""
+    context = browser_page.context.browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = open_view(context, f"{app_url}/attention")
+    chart = page.locator(".js-plotly-plot:visible").filter(has=page.locator(".xtick")).first
+    chart.scroll_into_view_if_needed()
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    page.touchscreen.tap(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.6)
+    label = chart.locator(".hoverlayer .hovertext")
+    expect(label).to_have_count(1, timeout=10_000)
+    expect(label).to_contain_text("query token")
+    page.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] - 60)  # above the map
+    expect(label).to_have_count(0, timeout=10_000)
+    context.close()
+
+
 def patch_tile(page, patch: int):
     """Patch `patch` of the picture view's picker, on screen."""
     tile = page.locator(".st-key-query_picker .tile").nth(patch)

@@ -6,6 +6,7 @@
     i18n.py         every string a user sees, English and Vietnamese (no Streamlit)
     markdown.py     user text shown as itself inside Markdown
     layout.py       page set-up, the small-multiples grid
+    touch.py        a tap on a chart shows its hover label on a touch screen
     inputs.py       a text with its examples
     sections.py     sections several pages draw: layer / heads pickers, per head + average, the numbers
     checkpoints.py  cached checkpoints, the sidebar's choice and uploads, the language-model sets
@@ -27,4 +28,4 @@ import pandas  # noqa: E402, F401
 import plotly.graph_objects  # noqa: E402, F401
 
 from . import (checkpoints, frame, i18n, inputs, janitor, layout, lm_cache, locale, markdown, plots,  # noqa: E402, F401
-               preload, run_plots, samples, sections, share, state, tables, views, vision_cache)
+               preload, run_plots, samples, sections, share, state, tables, touch, views, vision_cache)

@@ -164,10 +164,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "card_history": {"en": "Accuracy per epoch", "vi": "Độ chính xác theo epoch"},
     # ---- attention page
     "attention_intro": {"en": "Self-attention recomputes its token-mixing weights from every sentence. Each "
-                              "heatmap puts query tokens on rows and key tokens on columns; hover a cell for "
-                              "its numbers.",
+                              "heatmap puts query tokens on rows and key tokens on columns; hover or tap a "
+                              "cell for its numbers.",
                         "vi": "Self-attention tính lại trọng số trộn token cho mỗi câu. Mỗi bản đồ nhiệt đặt "
-                              "token truy vấn trên hàng và token khoá trên cột; rê chuột lên một ô để xem số."},
+                              "token truy vấn trên hàng và token khoá trên cột; rê chuột hoặc chạm vào một ô để xem số."},
     "examples": {"en": "Examples", "vi": "Câu ví dụ"},
     "tokens_line": {"en": "{n} tokens:  {tokens}", "vi": "{n} token:  {tokens}"},
     "embedding_source": {"en": "Embeddings", "vi": "Embedding"},
@@ -445,9 +445,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "lm_nats": {"en": "nats", "vi": "nat"},
     "lm_char": {"en": "character", "vi": "ký tự"},
     "lm_guesses": {"en": "its top-5 guesses", "vi": "5 dự đoán hàng đầu"},
-    "lm_surprise_explain": {"en": "Surprise = −ln p(character | the characters before it). Hover a point for "
-                                  "the model's top-5 guesses at that place.",
-                            "vi": "Độ bất ngờ = −ln p(ký tự | các ký tự trước nó). Rê chuột lên một điểm để xem "
+    "lm_surprise_explain": {"en": "Surprise = −ln p(character | the characters before it). Hover or tap a point "
+                                  "for the model's top-5 guesses at that place.",
+                            "vi": "Độ bất ngờ = −ln p(ký tự | các ký tự trước nó). Rê chuột hoặc chạm vào một điểm để xem "
                                   "5 dự đoán hàng đầu của mô hình ở vị trí đó."},
     "lm_view": {"en": "Look inside", "vi": "Xem bên trong mô hình"},
     "lm_view_training": {"en": "Training", "vi": "Huấn luyện"},

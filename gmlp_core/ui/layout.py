@@ -12,7 +12,8 @@ FAVICON = Path(__file__).resolve().parent / "favicon.png"  # a local file: no re
 
 
 # On a touch screen a thumb on a chart scrolls the page: Plotly's drag layer (which would zoom or pan, and stops
-# the page's scroll) lets touches through to the page; a mouse still zooms. (Pictures to choose from are buttons,
+# the page's scroll) lets touches through to the page; a mouse still zooms, and a tap still shows the hover label
+# (touch.py). (Pictures to choose from are buttons,
 # not charts: pickers.py.) Choices a finger can hit: 40 px tall.
 STYLE = """<style>
 @media (pointer: coarse) {
