@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from .locale import tr
+from .locale import lang, tr
 
 FAVICON = Path(__file__).resolve().parent / "favicon.png"  # a local file: no request leaves the machine for it
 
@@ -50,3 +50,18 @@ def grid(items, per_row: int, gap: str = "small", multiples: str | None = None):
     box = st.container(key=f"multiples_{multiples}") if multiples else st
     for start in range(0, len(items), per_row):
         yield from zip(items[start:start + per_row], box.columns(per_row, gap=gap))
+
+
+def box_drawn_when_open(container, label: str, key: str, **kwargs):
+    """An expander (st.expander's kwargs) whose contents the caller draws only while it is open (`.open`; opening it
+    reruns the page); st.session_state[key] says whether it is. Its title is in the learner's language, and the
+    browser takes a box whose title changed for another, closed one: each language has a box of its own, opened or
+    closed as the learner left the last one (a teacher projecting the link's QR code switched to Vietnamese, and the
+    box closed)."""
+    shown = f"{key}_{lang()}"
+    st.session_state[shown] = bool(st.session_state.get(key))
+
+    def remember() -> None:
+        st.session_state[key] = bool(st.session_state[shown])
+
+    return container.expander(label, key=shown, on_change=remember, **kwargs)

@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from ..formats.images import ImageError, load_image
+from .layout import box_drawn_when_open
 from .locale import cls, explain, tr
 from .pickers import pick, picture_tiles
 from .state import choice, declare, kept
@@ -63,7 +64,7 @@ def sample_gallery(select_key: str, current: Path, per_row: int = 5) -> None:
     paths = sample_paths()
     gallery_key = f"{select_key}_gallery"
     # folded: a second way to pick, not the lesson; its 20 pictures are made and sent only while it is open
-    gallery = st.expander(tr("gallery"), key=f"{gallery_key}_open", on_change="rerun")
+    gallery = box_drawn_when_open(st, tr("gallery"), f"{gallery_key}_open")
     with gallery:
         if not gallery.open:
             return

@@ -11,7 +11,7 @@ import torch
 
 from ..models import head_average
 from .i18n import SEPARATORS, t
-from .layout import grid
+from .layout import box_drawn_when_open, grid
 from .locale import lang, tr
 from .plots import heatmap
 from .state import kept
@@ -105,7 +105,7 @@ def per_head_and_average(maps: torch.Tensor, labels: list[str], chosen: list[int
 def numbers_expander(weights, labels: list[str], key: str, scores=None, context=None) -> None:
     """The weights as a table (and the scores and context behind them) with a CSV of the weights, made only while
     the expander is open (opening it reruns the page): a closed one costs a rerun nothing."""
-    numbers = st.expander(tr("numbers"), key=f"numbers_{key}", on_change="rerun")
+    numbers = box_drawn_when_open(st, tr("numbers"), f"numbers_{key}")
     with numbers:
         if not numbers.open:
             return

@@ -14,7 +14,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import segno
 import streamlit as st
 
-from .locale import lang, tr
+from .layout import box_drawn_when_open
+from .locale import tr
 from .state import LINK_OPEN
 
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0", ""}
@@ -67,15 +68,7 @@ def share_link(slot, params: list[str]) -> None:
     """The link to this exact view (the URL parameters named in params), copyable and as a QR code, drawn only
     while its expander is open (opening it reruns the page): the copyable box loads Streamlit's code highlighter,
     about 0.45 s of a fresh browser's main thread that every page's first chart waited for."""
-    # one box per language (the browser takes a box whose title changed for another, closed one), opened or closed
-    # as the learner left the last one (LINK_OPEN)
-    key = f"{LINK_OPEN}_{lang()}"
-    st.session_state[key] = bool(st.session_state.get(LINK_OPEN))
-
-    def remember() -> None:
-        st.session_state[LINK_OPEN] = bool(st.session_state[key])
-
-    box = slot.expander(tr("share_link"), icon=":material/link:", key=key, on_change=remember)
+    box = box_drawn_when_open(slot, tr("share_link"), LINK_OPEN, icon=":material/link:")
     with box:
         if not box.open:
             return

@@ -165,13 +165,14 @@ def view_fragment(section: Callable) -> Callable:
     @functools.wraps(section)
     def run(*args, **kwargs):
         one_torch_thread()  # a fragment's rerun may run in a thread of its own
-        before = st.query_params.to_dict()
+        # the open link box, drawn by the whole page, would show the view from before this section's own rerun
+        link_shown = st.session_state.get(LINK_OPEN) and not st.session_state.get(WHOLE_RUN)
+        before = st.query_params.to_dict() if link_shown else None
         section(*args, **kwargs)
         remember_view()
         mirror_to_url()
-        if st.session_state.get(LINK_OPEN) and not st.session_state.get(WHOLE_RUN) and \
-                st.query_params.to_dict() != before:
-            st.rerun()  # the open link box, drawn by the whole page, would show the view from before
+        if link_shown and st.query_params.to_dict() != before:
+            st.rerun()
     return run
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from ...models import ARCHS, ATTENTION_MAPS, SPATIAL_W, causal_mask
 from .. import lm_cache
 from ..inputs import decimal_slider
-from ..layout import grid
+from ..layout import box_drawn_when_open, grid
 from ..locale import lang, num, snapshot_text, tr
 from ..markdown import literal
 from ..plots import heatmap, loss_curves_figure, value_range
@@ -88,7 +88,7 @@ def model_view(page: LanguagePage, arch: str) -> None:
         block = model.config.block_size
         # drawn while open: its block x block cells (and their mask) were half of a first visit's 491 kB, and the
         # charts above waited for them
-        whole = st.expander(tr("lm_full_w", block=block), key=f"lm_{short}_w_full_open", on_change="rerun")
+        whole = box_drawn_when_open(st, tr("lm_full_w", block=block), f"lm_{short}_w_full_open")
         with whole:
             if whole.open:
                 show(lm_cache.full_w_figure(*page.files[arch], layer, tuple(sorted(chosen)),
