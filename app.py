@@ -6,13 +6,21 @@ starts with require_frame(): a fresh server's first run maps such a URL straight
 outside this navigation, and the page then runs this frame instead (gmlp_core.ui.frame).
 """
 
+import logging
+
 import streamlit as st
+
+if __name__ != "__main__":  # imported by `streamlit run` to find the server (the end of this file), before
+    # Streamlit's runtime exists: each st.cache_data below would warn that it has no runtime yet (it gets one
+    # when a script first calls it)
+    logging.getLogger("streamlit.runtime.caching.cache_data_api").setLevel(logging.ERROR)
 
 import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
 
 from gmlp_core.analysis.accuracy import topk_from_record
 from gmlp_core.models import count_parameters
 from gmlp_core.threads import one_torch_thread
+from gmlp_core.ui.charts import bundle_route
 from gmlp_core.ui.checkpoints import (CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, current_checkpoint,
                                       current_file)
 from gmlp_core.ui.frame import language_selector, within_frame
@@ -81,25 +89,33 @@ def model_card() -> None:
              "history")
 
 
-start_janitor()
-start_preload()  # models and first readings for every page, on a thread: no student's first visit waits
-read_link()
-keep_widget_state()
-language_selector()
-# No st.Page icons: a page's icon becomes the browser's favicon, and a :material/: one is fetched from
-# a font CDN; every page's favicon is the local file setup_page gives (the app works offline).
-navigation = st.navigation([
-    st.Page(home, title=tr("home_title"), default=True),
-    *[st.Page(path, title=tr(f"{key}_title"), url_path=url) for key, (path, url, _) in PAGES.items()],
-])
-if navigation.url_path in ("", "patches", "spatial-w"):  # the pages that show a vision checkpoint
-    checkpoint_selector()
-link_slot = st.sidebar.container()  # filled once the page has declared (and maybe changed) its view
-try:
-    with within_frame(__file__):
-        navigation.run()
-finally:  # also after a page's st.stop(): the link is the view the learner sees
-    finish_run()
-    share_link(link_slot, url_params())
-    with st.sidebar:  # nothing to see: below the sidebar's last box
-        tap_shows_hover()
+def main() -> None:
+    """The frame, then the page asked for."""
+    start_janitor()
+    start_preload()  # models and first readings for every page, on a thread: no student's first visit waits
+    read_link()
+    keep_widget_state()
+    language_selector()
+    # No st.Page icons: a page's icon becomes the browser's favicon, and a :material/: one is fetched from
+    # a font CDN; every page's favicon is the local file setup_page gives (the app works offline).
+    navigation = st.navigation([
+        st.Page(home, title=tr("home_title"), default=True),
+        *[st.Page(path, title=tr(f"{key}_title"), url_path=url) for key, (path, url, _) in PAGES.items()],
+    ])
+    if navigation.url_path in ("", "patches", "spatial-w"):  # the pages that show a vision checkpoint
+        checkpoint_selector()
+    link_slot = st.sidebar.container()  # filled once the page has declared (and maybe changed) its view
+    try:
+        with within_frame(__file__):
+            navigation.run()
+    finally:  # also after a page's st.stop(): the link is the view the learner sees
+        finish_run()
+        share_link(link_slot, url_params())
+        with st.sidebar:  # nothing to see: below the sidebar's last box
+            tap_shows_hover()
+
+
+if __name__ == "__main__":  # Streamlit runs this file as a script for every browser session
+    main()
+else:  # `streamlit run app.py` first imports the file to find this: the server, with the route of the charts' code
+    app = st.App(__file__, routes=[bundle_route()])

@@ -13,8 +13,9 @@ websocket's messages are not counted). Debian's Chromium, driven by Playwright.
 compresses what Streamlit sends uncompressed. --mbps N: each browser's link is N Mbit/s down and up with 20 ms of
 latency (Chromium's network emulation), as on a classroom's Wi-Fi; a class shares one access point, so 30 students
 opening the link together each get a fraction of it. --phases: where each page's wait goes, read in the browser
-(milliseconds from its request): the sidebar drawn (Streamlit's own start), Streamlit's Plotly code downloaded, the
-first chart's frame (that code evaluated), the first chart begun; its observer costs the page a little time.
+(milliseconds from its request): the sidebar drawn (Streamlit's own start), the first chart's frame (the app's chart
+element in the page), the app's plotly.js downloaded, the first chart begun (plotly.js evaluated and drawing); its
+observer costs the page a little time.
 """
 
 from __future__ import annotations
@@ -89,27 +90,27 @@ def main() -> None:
         print(f"  {label:<30} median {median:5.2f} s   ({', '.join(f'{v:.2f}' for v in values)})   "
               f"{statistics.median(received[label]) / 1e6:.2f} MB{verdict}")
     if args.phases:
-        print("  where the wait goes, ms from the request (median): sidebar / Plotly code downloaded / "
-              "first chart's frame / first chart begun")
+        print("  where the wait goes, ms from the request (median): sidebar / first chart's frame / "
+              "plotly.js downloaded / first chart begun")
         for label, marks in phases.items():
             medians = [statistics.median(m[name] for m in marks) if all(m.get(name) for m in marks) else float("nan")
                        for name in PHASES]
             print(f"  {label:<30} " + " / ".join(f"{m:5.0f}" for m in medians))
 
 
-PHASES = ("sidebar", "downloaded", "frame", "chart")
+PHASES = ("sidebar", "frame", "downloaded", "chart")
 MARK_PHASES = """new MutationObserver(() => {
   const now = performance.now(), marks = window.__phases = window.__phases || {};
   const seen = (name, selector) => { if (!marks[name] && document.querySelector(selector)) marks[name] = now; };
   seen("sidebar", "[data-testid=stSidebarNav]");
-  seen("frame", "[data-testid=stPlotlyChart]");
+  seen("frame", ".gmlp-chart");
   seen("chart", ".js-plotly-plot");
 }).observe(document, {subtree: true, childList: true});"""
 
 
 def phases_of(page) -> dict[str, float]:
     return page.evaluate("""() => {
-      const plotly = performance.getEntriesByType("resource").find(e => e.name.includes("/PlotlyChart."));
+      const plotly = performance.getEntriesByType("resource").find(e => e.name.includes("/_gmlp/plotly-"));
       return {...window.__phases, downloaded: plotly ? plotly.responseEnd : null}; }""")
 
 

@@ -261,3 +261,29 @@ def test_a_phone_in_dark_mode_gets_the_light_page_the_chart_text_is_drawn_for(ap
                                      ".backgroundColor, getComputedStyle(document.querySelector('g.xtick > text')).fill]")
     context.close()
     assert (background, tick) == ("rgb(255, 255, 255)", "rgb(49, 51, 63)")
+
+
+def test_charts_draw_with_the_apps_plotly_js_loaded_once_and_follow_their_column(app_url, browser_page):
+    """The charts' code is the app's plotly.js (cartesian bundle), fetched once per browser and kept across pages;
+    Streamlit's own Plotly chunk (the full plotly.js, 1.4-1.7 s to evaluate) is never fetched. A chart widens with
+    its column when the sidebar closes, and its full-screen button (in the interface's language) fills the screen."""
+    context = browser_page.context.browser.new_context(viewport=PROJECTOR)
+    page = open_view(context, f"{app_url}/attention?lang=vi")
+    page.get_by_test_id("stSidebarNav").locator("a[href$='spatial-w']").click()
+    expect(page).to_have_url(re.compile("spatial-w"), timeout=30_000)
+    page.wait_for_function(SETTLED, polling=100, timeout=60_000)
+    fetched = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert sum("/_gmlp/plotly-cartesian" in name for name in fetched) == 1
+    assert not [name for name in fetched if "/PlotlyChart." in name]
+    chart = page.locator(".gmlp-chart:visible").first
+    narrow = chart.bounding_box()["width"]
+    page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
+    expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true", timeout=10_000)
+    page.wait_for_function("w => document.querySelector('.gmlp-chart .main-svg').getBoundingClientRect().width > w",
+                           arg=narrow + 100, timeout=10_000)
+    chart.hover()
+    chart.get_by_role("button", name="Toàn màn hình").click()
+    page.wait_for_function("() => document.fullscreenElement?.classList.contains('gmlp-chart')", timeout=10_000)
+    page.wait_for_function("() => document.fullscreenElement.querySelector('.main-svg').getBoundingClientRect()"
+                           ".height > 700", timeout=10_000)
+    context.close()

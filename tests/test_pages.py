@@ -17,7 +17,7 @@ from gmlp_core.analysis.language import generate
 from gmlp_core.ui.markdown import literal
 from gmlp_core.ui.state import URL_AT_START
 from gmlp_core.ui.samples import sample_paths
-from tests.helpers import ROOT
+from tests.helpers import ROOT, chart_elements, chart_key, chart_spec
 from tests.helpers import Hostile
 from tests.helpers.hostile import hostile_files
 
@@ -52,7 +52,7 @@ def decode(value):
 
 def charts(at: AppTest) -> dict[str, dict]:
     """Plotly figures on the page by their widget key -> figure spec, arrays decoded."""
-    return {chart.proto.id.rsplit("-", 1)[-1]: decode(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")}
+    return {chart_key(chart): decode(chart_spec(chart)) for chart in chart_elements(at)}
 
 
 def z(at: AppTest, key: str):
@@ -437,7 +437,7 @@ def test_charts_write_numbers_the_way_the_interface_language_does():
     formats = {}
     for lang in ("en", "vi"):
         at = ok(page("pages/1_attention.py", lang=lang))
-        configs = [json.loads(chart.proto.config) for chart in at.get("plotly_chart")]
+        configs = [chart_spec(chart)["config"] for chart in chart_elements(at)]
         formats[lang] = {(c["locale"], c["locales"][lang]["format"]["decimal"]) for c in configs}
     assert formats == {"en": {("en", ".")}, "vi": {("vi", ",")}}
 

@@ -4,10 +4,10 @@ after a rerun that changed something else, reuses the figure instead of validati
 Building a go.Figure (Plotly validates every property) is most of a figure's cost: about 2 ms for a 17 x 17
 heatmap, 19 of them on the Spatial W page. The key is a hash of everything the figure is built from (the trace and
 layout dicts, arrays by their bytes, pickled in one C call), so a figure is reused exactly when Plotly would have
-built the same one. Callers treat the figures as read-only (st.plotly_chart copies a figure before serialising it).
+built the same one. Callers treat the figures as read-only.
 
 New content (a typed sentence or text, a picture seen the first time) still pays for a figure, so a figure is built
-without Plotly's validation, and what st.plotly_chart sends is made from the trace and layout dicts themselves (None
+without Plotly's validation, and what a chart sends (charts.py) is made from the trace and layout dicts themselves (None
 values left out, arrays as Plotly's typed arrays): 0.4 ms instead of 2.7 ms for that heatmap. The dicts the app
 builds are already in the form validation would give them: tests/ui/test_figure_cache.py validates every figure the
 pages draw and compares what would be sent.
@@ -27,6 +27,8 @@ import plotly.graph_objects as go
 from _plotly_utils.basevalidators import is_homogeneous_array
 from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes, to_typed_array_spec
 
+from . import theme  # noqa: F401  every figure's template: the app's look (theme.TEMPLATE)
+
 MAX_BYTES = 64 * 2 ** 20  # the kept figures' memory, estimated; the least recently used go first
 # measured with tracemalloc: a heatmap built and serialised holds about 64 KB plus three times its pickled inputs
 FIGURE_BYTES, PER_INPUT_BYTE = 64 * 2 ** 10, 3
@@ -37,17 +39,18 @@ _lock = threading.Lock()
 
 class SharedFigure(go.Figure):
     """A figure nobody modifies once built, from trace and layout dicts Plotly does not validate again: its dict
-    form, which st.plotly_chart asks for on every rerun that shows it, is made once from those dicts (not by Plotly's
+    form, which a chart sends on every rerun that shows it, is made once from those dicts (not by Plotly's
     deep copy of the whole figure) and handed out again, already encoded, so serialising it again changes nothing.
 
     Plotly's own figure object (go.Figure's __init__ copies the default template and sets every property, 0.6 ms
-    even unvalidated) is made only when something reads .data or .layout, which st.plotly_chart does not."""
+    even unvalidated) is made only when something reads .data or .layout, which a chart does not."""
 
     _as_dict = None
     _plotly = None
 
     def __init__(self, data: list, layout: dict):  # noqa: the Plotly figure is made on first use (_figure)
         self._sent = {"data": data, "layout": layout}
+        self._payloads = {}  # what charts.plotly_chart sends, by language
 
     def _figure(self) -> go.Figure:
         if self._plotly is None:

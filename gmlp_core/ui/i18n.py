@@ -31,6 +31,11 @@ CATALOGUE: dict[str, dict[str, str]] = {
                       "vi": "Hãy chọn ít nhất một head để lấy trung bình."},
     "shared_scale": {"en": "Shared colour scale", "vi": "Dùng chung thang màu"},
     "chart_zoom_back": {"en": "Double-click to zoom back out", "vi": "Nhấp đúp để thu về như cũ"},
+    "chart_fullscreen": {"en": "Full screen", "vi": "Toàn màn hình"},
+    "chart_failed": {"en": "This chart could not be drawn: the browser did not load the app's chart code. Reload the "
+                           "page.",
+                     "vi": "Không vẽ được biểu đồ này: trình duyệt chưa tải được mã vẽ biểu đồ của ứng dụng. Hãy tải "
+                           "lại trang."},
     "weight": {"en": "weight", "vi": "trọng số"},
     "query": {"en": "query token", "vi": "token truy vấn (query)"},
     "key": {"en": "key token", "vi": "token khoá (key)"},

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 from ..formats.images import patch_grid
 from .arrays import as_array
 from .figure_cache import shared_figure
+from .theme import FONT, TEXT_COLOUR, TICK_FONT
 
 HIDDEN_COLOUR = "#d9d9d9"
 WEIGHT_SCALE = "Viridis"
@@ -20,9 +21,6 @@ CELL_NUMBERS_UP_TO = 12  # tokens; beyond this a cell in a half-width column is 
 # 128-position W's band faded into the grid), and Plotly draws a map without gaps as one image, twice as fast;
 # a small multiple (two to a row) reaches that cell size four times sooner
 GAPS_UP_TO, COMPACT_GAPS_UP_TO = 64, 24
-TEXT_COLOUR = "#31333F"  # Streamlit's text colour: its theme draws ticks in #808495, 3.7:1 on white, too pale to project
-FONT = dict(family="Inter, Segoe UI, Arial, sans-serif", size=12, color=TEXT_COLOUR)
-TICK_FONT = dict(size=12, color=TEXT_COLOUR)  # the smallest text a class reads off a projector
 TITLE_CHARS = 40  # a title wider than this wraps: a half-width column at 1024 px or a phone holds ~45 at 14 px
 
 

@@ -10,6 +10,7 @@ import streamlit as st
 import torch
 
 from ..models import head_average
+from .charts import plotly_chart
 from .i18n import SEPARATORS, t
 from .layout import box_drawn_when_open, grid
 from .locale import lang, tr
@@ -25,6 +26,11 @@ def chart_config() -> dict:
 
 
 @functools.cache
+def _chart_words(language: str) -> dict:
+    return {"fullscreen": t("chart_fullscreen", language), "failed": t("chart_failed", language)}
+
+
+@functools.cache
 def _chart_config(language: str) -> dict:
     """No toolbar over the titles, no wheel zoom (a wheel scrolls the page), and numbers (ticks, hovers, cell
     numbers) and Plotly's own words in `language`."""
@@ -34,9 +40,9 @@ def _chart_config(language: str) -> dict:
                                    "dictionary": {"Double-click to zoom back out": t("chart_zoom_back", language)}}}}
 
 
-def show(figure, key: str, **options) -> None:
-    """A Plotly figure across its column; options: st.plotly_chart's (on_select=, selection_mode=)."""
-    st.plotly_chart(figure, width="stretch", key=key, config=chart_config(), **options)
+def show(figure, key: str) -> None:
+    """A Plotly figure across its column, in the interface's language (charts.plotly_chart)."""
+    plotly_chart(figure, key, chart_config(), _chart_words(lang()))
 
 
 def choice_buttons(label: str, key: str, options, default, url: str, format_func) -> object:

@@ -1,11 +1,12 @@
 import json
+import re
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 from streamlit.testing.v1 import AppTest
 
-from gmlp_core.ui import figure_cache
+from gmlp_core.ui import charts, figure_cache
 from gmlp_core.ui.figure_cache import shared_figure
 from gmlp_core.ui.plots import heatmap
 from gmlp_core.ui.views.attention import VARIANTS
@@ -33,7 +34,7 @@ def test_a_shared_figure_serialises_once_and_the_same_as_plotly():
     data = [dict(type="heatmap", z=np.arange(4.0).reshape(2, 2), colorscale="Viridis", zmin=None)]
     layout = dict(title=dict(text="once"), shapes=[], xaxis=dict(title=dict(text="key")))
     figure = shared_figure(data, layout)
-    assert figure.to_dict() is figure.to_dict()  # st.plotly_chart's copy, made once
+    assert figure.to_dict() is figure.to_dict()  # made once
     plotly_s = pio.to_json(go.Figure(data=data, layout=layout).to_dict(), validate=False)  # Plotly's own, validated
     sent = pio.to_json(figure.to_dict(), validate=False)
     assert json.loads(sent) == json.loads(plotly_s)  # the same content (keys in another order)
@@ -111,3 +112,9 @@ def test_every_figure_the_pages_draw_is_sent_as_plotly_would_send_it_validated(m
         fast = json.loads(pio.to_json(figure_cache.SharedFigure(data, layout).to_dict(), validate=False))
         validated = json.loads(pio.to_json(go.Figure(data=data, layout=layout).to_dict(), validate=False))
         assert fast == validated, layout.get("title")
+    # ... and what the app's plotly.js (the cartesian bundle) draws: every trace type, colours it can read (Streamlit's
+    # template held placeholders, #000001..., that only Streamlit's own chart element replaced)
+    bundle = charts.BUNDLE.read_text()
+    assert {trace["type"] for data, _ in built for trace in data} <= {
+        name for name in re.findall(r'moduleType:"trace",name:"(\w+)"', bundle)}
+    assert not re.search(r"#0000[0-9]{2}\b", json.dumps(figure_cache._default_template()))

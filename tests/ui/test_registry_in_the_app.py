@@ -6,7 +6,7 @@ from gmlp_core.formats.chars import CharTokenizer
 from gmlp_core.formats.checkpoints import save_checkpoint
 from gmlp_core.models import LMConfig
 from gmlp_core.ui import checkpoints as ui_checkpoints
-from tests.helpers import ROOT
+from tests.helpers import ROOT, chart_elements, chart_key
 from tests.helpers.toy_family import toy_family
 
 
@@ -22,4 +22,4 @@ def test_a_registered_text_family_is_compared_and_shown_on_the_language_page(tmp
         view = at.segmented_control(key="lm_view")
         assert "toy" in view.options or "Toy model" in view.options
         view.set_value("toy").run()
-        assert not at.exception and "lm_toy_tiny" in [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")]
+        assert not at.exception and "lm_toy_tiny" in [chart_key(c) for c in chart_elements(at)]

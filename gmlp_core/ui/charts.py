@@ -1,0 +1,144 @@
+"""The app's chart element: a Plotly figure drawn by plotly.js's cartesian bundle, which the app serves itself.
+
+st.plotly_chart draws with Streamlit's own Plotly code, the full plotly.js (4.7 MB), which a fresh browser spent
+1.4-1.7 s evaluating before any page's first chart could begin (benchmarks/bench_first_chart.py --phases). Every
+chart the app draws (heatmaps, scatter lines, bars, pictures) is in plotly.js's cartesian bundle (1.4 MB, 0.46 s
+to evaluate here: benchmarks/bench_plotly_bundles.py). The bundle (plotly.js 3.7.0, MIT licence beside it) is
+served by the app at BUNDLE_PATH (app.py's st.App route, gzip-compressed once, cached by the browser), loaded once
+per browser tab by the first chart, and each chart is a custom component (no iframe) that hands its figure to
+Plotly.react.
+
+Streamlit's chart element also themed each figure; theme.TEMPLATE writes that look into every figure instead. A
+chart keeps Streamlit's width (its column), its
+figure's height, a full-screen button, and the chart settings of the interface's language (sections.chart_config).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import plotly.io as pio
+import streamlit as st
+
+
+BUNDLE = Path(__file__).parent / "assets" / "plotly-cartesian-3.7.0.min.js"
+BUNDLE_PATH = "/_gmlp/" + BUNDLE.name  # versioned by its name: a browser may keep it for good
+_JS = """
+const BUNDLE = %(bundle)s;
+
+function plotly() {  // plotly.js, loaded once per browser tab by the first chart that asks
+  if (!window.__gmlpPlotly) {
+    window.__gmlpPlotly = window.Plotly ? Promise.resolve(window.Plotly) : new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = BUNDLE;
+      script.onload = () => resolve(window.Plotly);
+      script.onerror = () => { window.__gmlpPlotly = null; script.remove(); reject(new Error("plotly.js")); };
+      document.head.append(script);
+    });
+  }
+  return window.__gmlpPlotly;
+}
+
+function layoutFor(box, spec) {
+  const layout = {...spec.layout, autosize: true};
+  delete layout.width;
+  if (document.fullscreenElement === box) layout.height = window.innerHeight;
+  return layout;
+}
+
+export default function ({ data, parentElement }) {
+  const box = parentElement.querySelector(".gmlp-chart");
+  const plot = box.querySelector(".plot");
+  const text = typeof data === "string" ? data : new TextDecoder().decode(data);
+  if (box._text === text) return;  // the same figure again (a rerun that changed something else)
+  box._text = text;
+  const spec = JSON.parse(text);
+  box._spec = spec;
+  const full = box.querySelector(".full");
+  full.title = spec.fullscreen; full.setAttribute("aria-label", spec.fullscreen);
+  if (!box._ready) {
+    box._ready = true;
+    full.addEventListener("click", () => {
+      if (document.fullscreenElement === box) document.exitFullscreen(); else box.requestFullscreen?.();
+    });
+    const redraw = () => box._plotly && box._plotly.react(plot, box._spec.data, layoutFor(box, box._spec),
+                                                           box._spec.config);
+    box.addEventListener("fullscreenchange", redraw);
+    let width = 0;
+    new ResizeObserver(() => {  // the column's width changed (the sidebar, a rotated phone, full screen)
+      if (box.clientWidth !== width && box._plotly && plot.data) {
+        width = box.clientWidth;
+        box._plotly.Plots.resize(plot);
+      }
+    }).observe(box);
+  }
+  plotly().then((Plotly) => {
+    if (box._spec !== spec) return;  // a newer figure arrived while plotly.js loaded
+    box._plotly = Plotly;
+    Plotly.react(plot, spec.data, layoutFor(box, spec), spec.config);
+  }, () => { plot.textContent = spec.failed; });
+}
+"""
+
+_CSS = """
+.gmlp-chart { position: relative; width: 100%; background: #ffffff; }
+.gmlp-chart:fullscreen { padding: 16px; box-sizing: border-box; }
+.gmlp-chart .full { position: absolute; top: 0; right: 0; z-index: 2; opacity: 0; border: 1px solid #d6d6d9;
+  background: #ffffff; color: #31333f; border-radius: 4px; width: 28px; height: 28px; padding: 0; cursor: pointer;
+  font-size: 16px; line-height: 26px; }
+.gmlp-chart:hover .full, .gmlp-chart .full:focus-visible, .gmlp-chart:fullscreen .full { opacity: 1; }
+@media (hover: none) { .gmlp-chart .full { display: none; } }
+"""
+
+_CHART = st.components.v2.component(
+    "gmlp_chart", html='<div class="gmlp-chart"><button type="button" class="full">⛶</button><div class="plot">'
+                       '</div></div>', css=_CSS, js=_JS % {"bundle": json.dumps(BUNDLE_PATH)},
+    isolate_styles=False)  # in the page, not a shadow root: plotly.js styles its charts from the document's head
+
+
+def payload(figure, config: dict, words: dict) -> bytes:
+    """What a chart sends its component: the figure as Plotly's JSON with the chart settings and the element's
+    words (its full-screen button, the notice when plotly.js could not load); made once per figure and language
+    for the shared figures (figure_cache), whose JSON form never changes."""
+    key = json.dumps([config.get("locale"), words], sort_keys=True)
+    made = getattr(figure, "_payloads", None)
+    if made is not None and key in made:
+        return made[key]
+    spec = dict(figure.to_dict(), config=config, **words)
+    sent = pio.to_json(spec, validate=False, engine="orjson" if _has_orjson() else "json").encode()
+    if made is not None:
+        made[key] = sent
+    return sent
+
+
+def _has_orjson() -> bool:
+    try:
+        import orjson  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def plotly_chart(figure, key: str, config: dict, words: dict) -> None:
+    """A Plotly figure across its column, drawn in the browser by the app's plotly.js."""
+    _CHART(key=key, data=payload(figure, config, words), width="stretch")
+
+
+def bundle_route():
+    """The route that serves plotly.js's cartesian bundle (app.py's st.App): gzip-compressed once, when the client
+    accepts it (Streamlit leaves its own scripts uncompressed), and cached by the browser for good."""
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    body = BUNDLE.read_bytes()
+    packed = gzip.compress(body, compresslevel=9, mtime=0)
+    cache = {"Cache-Control": "public, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
+
+    async def serve(request) -> Response:
+        if "gzip" in request.headers.get("accept-encoding", ""):
+            return Response(packed, media_type="text/javascript", headers={**cache, "Content-Encoding": "gzip"})
+        return Response(body, media_type="text/javascript", headers=cache)
+
+    return Route(BUNDLE_PATH, serve, methods=["GET", "HEAD"])
