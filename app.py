@@ -20,7 +20,7 @@ import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (
 from gmlp_core.analysis.accuracy import topk_from_record
 from gmlp_core.models import count_parameters
 from gmlp_core.threads import one_torch_thread
-from gmlp_core.ui.charts import bundle_route
+from gmlp_core.ui.charts import bundle_route, load_chart_code
 from gmlp_core.ui.checkpoints import (CHECKPOINT_DIR, DEFAULT_CHECKPOINT, checkpoint_selector, current_checkpoint,
                                       current_file)
 from gmlp_core.ui.frame import language_selector, within_frame
@@ -95,6 +95,8 @@ def main() -> None:
     start_preload()  # models and first readings for every page, on a thread: no student's first visit waits
     read_link()
     keep_widget_state()
+    with st.sidebar:
+        load_chart_code()  # while Streamlit draws the rest, the browser gets the charts' code ready
     language_selector()
     # No st.Page icons: a page's icon becomes the browser's favicon, and a :material/: one is fetched from
     # a font CDN; every page's favicon is the local file setup_page gives (the app works offline).

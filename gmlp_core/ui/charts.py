@@ -25,10 +25,10 @@ import streamlit as st
 
 BUNDLE = Path(__file__).parent / "assets" / "plotly-cartesian-3.7.0.min.js"
 BUNDLE_PATH = "/_gmlp/" + BUNDLE.name  # versioned by its name: a browser may keep it for good
-_JS = """
+_LOADER = """
 const BUNDLE = %(bundle)s;
 
-function plotly() {  // plotly.js, loaded once per browser tab by the first chart that asks
+function plotly() {  // plotly.js, loaded once per browser tab by whichever asks first
   if (!window.__gmlpPlotly) {
     window.__gmlpPlotly = window.Plotly ? Promise.resolve(window.Plotly) : new Promise((resolve, reject) => {
       const script = document.createElement("script");
@@ -39,6 +39,26 @@ function plotly() {  // plotly.js, loaded once per browser tab by the first char
     });
   }
   return window.__gmlpPlotly;
+}
+""" % {"bundle": json.dumps(BUNDLE_PATH)}
+
+_JS = _LOADER + """
+// One chart drawn per task, in the order they arrive (top first), the browser free to paint between them: a page
+// of 20 charts shows its first as soon as it is drawn, not once all are (one task drew them all before).
+const queue = window.__gmlpChartQueue || (window.__gmlpChartQueue = []);
+const next = new MessageChannel();  // a task of its own, never throttled (a timer in a background tab is)
+next.port1.onmessage = () => drawOne();
+
+function draw(task) {
+  queue.push(task);
+  if (queue.length === 1) drawOne();
+}
+
+function drawOne() {
+  if (!queue.length) return;
+  plotly().then((Plotly) => {
+    try { queue[0](Plotly); } finally { queue.shift(); next.port2.postMessage(0); }
+  }, (error) => { queue.splice(0).forEach((task) => task(null)); });
 }
 
 function layoutFor(box, spec) {
@@ -74,11 +94,12 @@ export default function ({ data, parentElement }) {
       }
     }).observe(box);
   }
-  plotly().then((Plotly) => {
-    if (box._spec !== spec) return;  // a newer figure arrived while plotly.js loaded
+  draw((Plotly) => {
+    if (box._spec !== spec || !box.isConnected) return;  // a newer figure came, or the chart left the page
+    if (!Plotly) { plot.textContent = spec.failed; return; }
     box._plotly = Plotly;
     Plotly.react(plot, spec.data, layoutFor(box, spec), spec.config);
-  }, () => { plot.textContent = spec.failed; });
+  });
 }
 """
 
@@ -94,8 +115,19 @@ _CSS = """
 
 _CHART = st.components.v2.component(
     "gmlp_chart", html='<div class="gmlp-chart"><button type="button" class="full">⛶</button><div class="plot">'
-                       '</div></div>', css=_CSS, js=_JS % {"bundle": json.dumps(BUNDLE_PATH)},
+                       '</div></div>', css=_CSS, js=_JS,
     isolate_styles=False)  # in the page, not a shadow root: plotly.js styles its charts from the document's head
+
+
+_CODE = st.components.v2.component(
+    "gmlp_chart_code", html="<span hidden></span>",
+    js=_LOADER + "\nexport default function () { plotly().catch(() => {}); }\n")
+
+
+def load_chart_code() -> None:
+    """Start loading plotly.js as the sidebar appears, before the page's first chart asks for it (nothing to see;
+    layout.STYLE hides its box): the browser fetches and evaluates it while the page is still on its way."""
+    _CODE(key="chart_code")
 
 
 def payload(figure, config: dict, words: dict) -> bytes:
