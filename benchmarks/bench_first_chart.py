@@ -1,6 +1,6 @@
 """How long a student waits for a page's first chart after opening its link, on a running server.
 
-    python benchmarks/bench_first_chart.py [--repeats 3] [--proxy] [--mbps 10] [--phases]
+    python benchmarks/bench_first_chart.py [--repeats 3] [--proxy] [--mbps 10] [--phases] [--busy-core]
 
 Starts `streamlit run app.py`, opens Home once as the teacher does (which starts the preload of every model)
 and waits 5 s, then opens each page's link in a fresh 1024x768 browser context (another device: nothing
@@ -15,7 +15,8 @@ latency (Chromium's network emulation), as on a classroom's Wi-Fi; a class share
 opening the link together each get a fraction of it. --phases: where each page's wait goes, read in the browser
 (milliseconds from its request): the sidebar drawn (Streamlit's own start), the first chart's frame (the app's chart
 element in the page), the app's plotly.js downloaded, the first chart begun (plotly.js evaluated and drawing); its
-observer costs the page a little time.
+observer costs the page a little time. --busy-core: another program keeps one of the machine's cores busy while the
+pages are opened (bench_load's), as on a teacher's laptop that is never idle.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_load import cpu_name, free_port, nginx, start_server  # noqa: E402
+from bench_load import busy_core, cpu_name, free_port, nginx, start_server  # noqa: E402
 
 TARGET_S = 3.0
 PAGES = ("", "attention", "patches", "spatial-w", "language-models", "playground")
@@ -70,15 +71,18 @@ def main() -> None:
     parser.add_argument("--proxy", action="store_true", help="through README.md's nginx (needs nginx on PATH)")
     parser.add_argument("--mbps", type=float, default=None, help="each browser's link, Mbit/s (default: unlimited)")
     parser.add_argument("--phases", action="store_true", help="where each page's wait goes (read in the browser)")
+    parser.add_argument("--busy-core", action="store_true", help="keep one core busy with another program")
     args = parser.parse_args()
     print(f"CPU: {cpu_name()}; {'through nginx' if args.proxy else 'straight to Streamlit'}; "
-          f"{f'{args.mbps:g} Mbit/s' if args.mbps else 'unlimited'} link")
+          f"{f'{args.mbps:g} Mbit/s' if args.mbps else 'unlimited'} link; "
+          f"{'one core kept busy' if args.busy_core else 'no other load'}")
     port = free_port()
     server = start_server(port, "false")
     try:
         with contextlib.ExitStack() as stack:
             if args.proxy:
                 port = stack.enter_context(nginx([port]))[0]
+            stack.enter_context(busy_core(args.busy_core))
             times, received, phases = visit_pages(f"http://127.0.0.1:{port}", args)
     finally:
         server.terminate()

@@ -30,8 +30,9 @@ from _plotly_utils.utils import is_skipped_key, plotlyjsShortTypes, to_typed_arr
 from . import theme  # noqa: F401  every figure's template: the app's look (theme.TEMPLATE)
 
 MAX_BYTES = 64 * 2 ** 20  # the kept figures' memory, estimated; the least recently used go first
-# measured with tracemalloc: a heatmap built and serialised holds about 64 KB plus three times its pickled inputs
-FIGURE_BYTES, PER_INPUT_BYTE = 64 * 2 ** 10, 3
+# measured with tracemalloc: a heatmap built and serialised holds about 64 KB plus three times its pickled inputs,
+# and its chart's JSON (charts.payload) about 1.4 times them more (its length) for each language it is shown in
+FIGURE_BYTES, PER_INPUT_BYTE = 64 * 2 ** 10, 6
 _figures: OrderedDict[bytes, tuple[SharedFigure, int]] = OrderedDict()
 _held = [0]
 _lock = threading.Lock()

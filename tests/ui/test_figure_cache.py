@@ -59,7 +59,7 @@ def test_arrays_of_every_kind_are_sent_as_plotly_would_send_them():
 
 
 def test_kept_figures_are_bounded_by_the_memory_they_hold(monkeypatch):
-    monkeypatch.setattr(figure_cache, "MAX_BYTES", 3 * figure_cache.FIGURE_BYTES + 40_000)
+    monkeypatch.setattr(figure_cache, "MAX_BYTES", 3 * (figure_cache.FIGURE_BYTES + figure_cache.PER_INPUT_BYTE * 4_000))
     monkeypatch.setattr(figure_cache, "_figures", type(figure_cache._figures)())
     monkeypatch.setattr(figure_cache, "_held", [0])
     for i in range(20):
