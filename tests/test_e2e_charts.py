@@ -266,17 +266,27 @@ def test_a_phone_in_dark_mode_gets_the_light_page_the_chart_text_is_drawn_for(ap
 def test_charts_draw_with_the_apps_plotly_js_loaded_once_and_follow_their_column(app_url, browser_page):
     """The charts' code is the app's plotly.js (cartesian bundle), fetched once per browser and kept across pages;
     Streamlit's own Plotly chunk (the full plotly.js, 1.4-1.7 s to evaluate) is never fetched. A chart widens with
-    its column when the sidebar closes, and its full-screen button (in the interface's language) fills the screen."""
+    its column when the sidebar closes, charts leave the page without an error when the view changes, and the
+    full-screen button (in the interface's language) fills the screen, all of the chart on it."""
     context = browser_page.context.browser.new_context(viewport=PROJECTOR)
-    page = open_view(context, f"{app_url}/attention?lang=vi")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{app_url}/attention?lang=vi")
+    expect(page.locator(".js-plotly-plot:visible").first).to_be_visible(timeout=60_000)
     page.get_by_test_id("stSidebarNav").locator("a[href$='spatial-w']").click()
     expect(page).to_have_url(re.compile("spatial-w"), timeout=30_000)
     page.wait_for_function(SETTLED, polling=100, timeout=60_000)
+    page.get_by_test_id("stButtonGroup").first.locator("button").nth(1).click()  # another view: its charts go
+    expect(page).to_have_url(re.compile("w_view=kernel"), timeout=30_000)
+    page.wait_for_function(SETTLED, polling=100, timeout=60_000)
+    assert errors == []
     fetched = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
     assert sum("/_gmlp/plotly-cartesian" in name for name in fetched) == 1
     assert not [name for name in fetched if "/PlotlyChart." in name]
     chart = page.locator(".gmlp-chart:visible").first
     narrow = chart.bounding_box()["width"]
+    page.get_by_test_id("stSidebar").hover()  # its close button shows under the pointer
     page.get_by_test_id("stSidebarCollapseButton").locator("button").click()
     expect(page.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true", timeout=10_000)
     page.wait_for_function("w => document.querySelector('.gmlp-chart .main-svg').getBoundingClientRect().width > w",
@@ -284,6 +294,7 @@ def test_charts_draw_with_the_apps_plotly_js_loaded_once_and_follow_their_column
     chart.hover()
     chart.get_by_role("button", name="Toàn màn hình").click()
     page.wait_for_function("() => document.fullscreenElement?.classList.contains('gmlp-chart')", timeout=10_000)
-    page.wait_for_function("() => document.fullscreenElement.querySelector('.main-svg').getBoundingClientRect()"
-                           ".height > 700", timeout=10_000)
+    page.wait_for_function("""() => { const chart = document.fullscreenElement.querySelector('.main-svg')
+        .getBoundingClientRect(); return chart.height > 700 && chart.bottom <= window.innerHeight; }""", timeout=10_000)
     context.close()
+    assert errors == []

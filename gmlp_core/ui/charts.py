@@ -64,7 +64,7 @@ function drawOne() {
 function layoutFor(box, spec) {
   const layout = {...spec.layout, autosize: true};
   delete layout.width;
-  if (document.fullscreenElement === box) layout.height = window.innerHeight;
+  if (document.fullscreenElement === box) layout.height = window.innerHeight - 32;  // inside its 16-px padding
   return layout;
 }
 
@@ -88,7 +88,8 @@ export default function ({ data, parentElement }) {
     box.addEventListener("fullscreenchange", redraw);
     let width = 0;
     new ResizeObserver(() => {  // the column's width changed (the sidebar, a rotated phone, full screen)
-      if (box.clientWidth !== width && box._plotly && plot.data) {
+      // (not for a chart leaving the page or hidden: Plotly resizes only a displayed plot)
+      if (box.clientWidth !== width && box._plotly && plot.data && plot.isConnected && plot.offsetParent) {
         width = box.clientWidth;
         box._plotly.Plots.resize(plot);
       }
@@ -108,14 +109,17 @@ _CSS = """
 .gmlp-chart:fullscreen { padding: 16px; box-sizing: border-box; }
 .gmlp-chart .full { position: absolute; top: 0; right: 0; z-index: 2; opacity: 0; border: 1px solid #d6d6d9;
   background: #ffffff; color: #31333f; border-radius: 4px; width: 28px; height: 28px; padding: 0; cursor: pointer;
-  font-size: 16px; line-height: 26px; }
+  display: flex; align-items: center; justify-content: center; }
 .gmlp-chart:hover .full, .gmlp-chart .full:focus-visible, .gmlp-chart:fullscreen .full { opacity: 1; }
 @media (hover: none) { .gmlp-chart .full { display: none; } }
 """
 
+# Material Design's "fullscreen" icon (Apache 2.0), drawn inline: no font on a classroom laptop had the ⛶ character
+_FULL_SCREEN_ICON = ('<svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" '
+                     'd="M7 14H5v5h5v-2H7v-3zm-2-4h2V7h3V5H5v5zm12 7h-3v2h5v-5h-2v3zM14 5v2h3v3h2V5h-5z"/></svg>')
 _CHART = st.components.v2.component(
-    "gmlp_chart", html='<div class="gmlp-chart"><button type="button" class="full">⛶</button><div class="plot">'
-                       '</div></div>', css=_CSS, js=_JS,
+    "gmlp_chart", html='<div class="gmlp-chart"><button type="button" class="full">' + _FULL_SCREEN_ICON +
+                       '</button><div class="plot"></div></div>', css=_CSS, js=_JS,
     isolate_styles=False)  # in the page, not a shadow root: plotly.js styles its charts from the document's head
 
 
