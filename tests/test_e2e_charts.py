@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 PROJECTOR = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 VIEWS = ["", "attention", "attention?variant=causal", "attention?variant=multi", "attention?variant=position",
-         "attention?lang=vi", "patches", "spatial-w", "spatial-w?checkpoint=s64.safetensors", "language-models",
+         "attention?lang=vi", "attention?variant=position&lang=vi",  # a 10-token sentence in half-width maps "patches", "spatial-w", "spatial-w?checkpoint=s64.safetensors", "language-models",
          *[f"spatial-w?w_view={view}" for view in ("kernel", "picture")],  # small multiples (the others: heads')
          "spatial-w?checkpoint=s64.safetensors&w_view=picture"]
 
@@ -192,15 +192,20 @@ def test_plotlys_zoom_notice_speaks_vietnamese(app_url, browser_page):
 
 
 def test_a_gallery_pick_shows_its_prediction_on_the_first_screen(app_url, browser_page):
-    """On a projector the prediction stays on screen beside the gallery (it was ~1,650 px down)."""
+    """On a projector the prediction stays on screen beside the gallery (it was ~1,650 px down), and no caption
+    runs out of its tile into the next ("airplaneautomobile")."""
     context = browser_page.context.browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
     pick_from_gallery(page, app_url, "frog_0002")
     expect(page.get_by_test_id("stCaptionContainer").filter(has_text="frog")).not_to_have_count(0, timeout=30_000)
     metric = page.get_by_test_id("stMetricValue").bounding_box()  # where the screen shows it, as scrolled
+    overflowing = page.locator(".st-key-sample_gallery .tile").evaluate_all("""tiles => tiles.filter(tile =>
+        tile.querySelector('span').getBoundingClientRect().right > tile.getBoundingClientRect().right + 0.5)
+        .map(tile => tile.textContent)""")  # (a locator: the gallery's tiles are in its shadow root)
     no_exception(page)
     context.close()
     assert 0 <= metric["y"] and metric["y"] + metric["height"] <= PROJECTOR["height"]
+    assert overflowing == []
 
 
 def test_a_click_on_a_patch_chooses_the_query_patch_the_link_box_follows_and_a_trip_to_another_page_keeps_it(

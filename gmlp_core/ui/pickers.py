@@ -60,6 +60,10 @@ _CSS = """
 .tile.current { border-color: #ff4b4b; }
 .pictures .tile { display: flex; flex-direction: column; align-items: center; gap: 2px; font-size: 13px;
   line-height: 1.2; min-height: 40px; }
+/* a caption wider than its tile ends in "…" (its whole text is the tile's title): side by side, "airplane" and
+   "automobile" ran into each other at 1024 px */
+.pictures .tile { min-width: 0; }
+.pictures .tile span { max-width: 100%; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .pictures .tile img { width: 100%; aspect-ratio: 1; object-fit: cover; image-rendering: pixelated; }
 .pictures .tile:hover { border-color: var(--st-border-color, #d6d6d9); }
 .pictures .tile.current:hover { border-color: #ff4b4b; }

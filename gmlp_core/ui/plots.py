@@ -91,13 +91,14 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
             row_title: str = "query token", col_title: str = "key token", hidden=None,
             hidden_text: str = "hidden", extra: dict | None = None, zrange=None, signed: bool = False,
             height: int | None = None, compact: bool = False, shapes: list | None = None,
-            row_px: int | None = None) -> go.Figure:
+            row_px: int | None = None, cell_numbers: bool = True) -> go.Figure:
     """A labelled (rows x cols) heatmap; hidden cells (bool mask) are left blank on a grey ground.
 
     extra: more matrices of the same shape shown on hover, by name (e.g. the raw scores).
     compact: for small multiples: no axis titles, a thin colour bar, small tick labels.
     row_px: rows this tall, so every row label shows (a text read down the rows); the map stretches down.
     shapes: Plotly shapes drawn over the map (cells are at 0..cols-1, 0..rows-1).
+    cell_numbers: each cell's value written in it (up to CELL_NUMBERS_UP_TO tokens; hover shows it anyway).
     Hover text is one template over customdata, not a string per cell.
     """
     values = as_array(matrix)
@@ -128,7 +129,7 @@ def heatmap(matrix, row_labels, col_labels, *, title: str = "", value_name: str 
                       **({} if not compact else signed_bar_ticks(zmin, zmax) if signed else dict(nticks=3))),
         hoverongaps=False, xgap=gap, ygap=gap,
         # few tokens: the numbers themselves in the cells, so a class can read them off the projector
-        texttemplate="%{z:.2f}" if max(rows, cols) <= CELL_NUMBERS_UP_TO and not compact else None,
+        texttemplate="%{z:.2f}" if cell_numbers and max(rows, cols) <= CELL_NUMBERS_UP_TO and not compact else None,
         textfont=dict(size=12 if max(rows, cols) <= 8 else 10),
     )]
     if hidden_mask.any():  # an invisible layer over the hidden cells, so they still name themselves on hover

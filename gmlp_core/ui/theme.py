@@ -17,8 +17,9 @@ TICK_FONT = dict(size=12, color=TEXT_COLOUR)  # the smallest text a class reads 
 HEADING_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # Streamlit's headings (its own web font)
 GRID_COLOUR = "#e6eaf1"  # Streamlit's light theme: grid and tick lines, a hover label's border
 BORDER_COLOUR = "rgba(49, 51, 63, 0.2)"
-# Streamlit's categorical chart colours (its light theme), for lines and bars that name none
-COLOURS = ["#0068c9", "#83c9ff", "#ff2b2b", "#ffabab", "#29b09d", "#7defa1", "#ff8700", "#ffd16a", "#6d3fc0",
+# Streamlit's categorical chart colours (its light theme), for lines and bars that name none, its strong ones first:
+# its second, a pale blue (#83c9ff), drew Home's validation curve and the gMLP's surprise too faint for a projector
+COLOURS = ["#0068c9", "#ff2b2b", "#29b09d", "#ff8700", "#6d3fc0", "#83c9ff", "#ffabab", "#7defa1", "#ffd16a",
            "#d5dae5"]
 
 TEMPLATE = {"layout": {
@@ -33,7 +34,8 @@ TEMPLATE = {"layout": {
     "yaxis": {"gridcolor": GRID_COLOUR, "zerolinecolor": GRID_COLOUR, "tickcolor": GRID_COLOUR,
               "linecolor": GRID_COLOUR, "automargin": True, "ticklabelposition": "outside",
               "title": {"font": {"size": 14, "color": TEXT_COLOUR}, "standoff": 16}},
-    "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": BORDER_COLOUR,
+    # a hover label names its line whole: Plotly cut names after 15 characters ("validation t..." twice on Home)
+    "hoverlabel": {"namelength": -1, "bgcolor": "#ffffff", "bordercolor": BORDER_COLOUR,
                    "font": {"color": TEXT_COLOUR, "family": FONT["family"], "size": 12}},
     "margin": {"pad": 8, "l": 0, "r": 0},
 }}

@@ -141,9 +141,10 @@ def position(view: AttentionView) -> None:
                           ("position_original", "position_shuffled"))
     left, right = st.columns(2)
     with left:
+        # a 0/1 map: its colour says it all, and ten "0.00"s ran into each other in a half-width column
         show(heatmap(lesson.permutation, shuffled, view.labels, title=tr("permutation"), value_name="",
-                     row_title=tr("new_position"), col_title=tr("old_position"), zrange=(0.0, 1.0)),
-             "position_permutation")
+                     row_title=tr("new_position"), col_title=tr("old_position"), zrange=(0.0, 1.0),
+                     cell_numbers=False), "position_permutation")
     with right:
         st.success(tr("shuffle_same", gap=sig(lesson.gap, 2)))
     position_w(view.labels, shuffled)
