@@ -31,7 +31,6 @@ from gmlp_core.ui.plots import history_figure
 from gmlp_core.ui.sections import show
 from gmlp_core.ui.preload import start as start_preload
 from gmlp_core.ui.share import share_link
-from gmlp_core.ui.touch import tap_shows_hover
 from gmlp_core.ui.state import finish_run, keep_widget_state, read_link, url_params
 
 # One torch intra-op thread where the server starts; each script thread asks for it again (gmlp_core/threads.py)
@@ -96,7 +95,7 @@ def main() -> None:
     read_link()
     keep_widget_state()
     with st.sidebar:
-        load_chart_code()  # while Streamlit draws the rest, the browser gets the charts' code ready
+        load_chart_code()  # while Streamlit draws the rest, the browser gets the charts' code (and tap listener) ready
     language_selector()
     # No st.Page icons: a page's icon becomes the browser's favicon, and a :material/: one is fetched from
     # a font CDN; every page's favicon is the local file setup_page gives (the app works offline).
@@ -113,8 +112,6 @@ def main() -> None:
     finally:  # also after a page's st.stop(): the link is the view the learner sees
         finish_run()
         share_link(link_slot, url_params())
-        with st.sidebar:  # nothing to see: below the sidebar's last box
-            tap_shows_hover()
 
 
 if __name__ == "__main__":  # Streamlit runs this file as a script for every browser session

@@ -22,6 +22,8 @@ from pathlib import Path
 import orjson
 import streamlit as st
 
+from .touch import TAP_HOVER_JS
+
 
 BUNDLE = Path(__file__).parent / "assets" / "plotly-cartesian-3.7.0.min.js"
 BUNDLE_PATH = "/_gmlp/" + BUNDLE.name  # versioned by its name: a browser may keep it for good
@@ -125,12 +127,13 @@ _CHART = st.components.v2.component(
 
 _CODE = st.components.v2.component(
     "gmlp_chart_code", html="<span hidden></span>",
-    js=_LOADER + "\nexport default function () { plotly().catch(() => {}); }\n")
+    js=_LOADER + TAP_HOVER_JS + "\nexport default function () { plotly().catch(() => {}); installTapHover(); }\n")
 
 
 def load_chart_code() -> None:
-    """Start loading plotly.js as the sidebar appears, before the page's first chart asks for it (nothing to see;
-    layout.STYLE hides its box): the browser fetches and evaluates it while the page is still on its way."""
+    """Start loading plotly.js as the sidebar appears, before the page's first chart asks for it, and install the
+    tab's tap listener (touch.py); nothing to see, layout.STYLE hides its box. The browser fetches and evaluates
+    plotly.js while the page is still on its way."""
     _CODE(key="chart_code")
 
 

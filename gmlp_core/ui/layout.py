@@ -19,8 +19,8 @@ STYLE = """<style>
 @media (pointer: coarse) {
   .js-plotly-plot .draglayer * { pointer-events: none !important; }
 }
-/* components with nothing to see (charts.load_chart_code, touch.tap_shows_hover) take no room */
-.st-key-chart_code, .st-key-tap_hover { display: none; }
+/* a component with nothing to see (charts.load_chart_code) takes no room */
+.st-key-chart_code { display: none; }
 [data-testid="stRadio"] label, [data-testid="stCheckbox"] label { min-height: 40px; align-items: center; }
 /* captions (every page's explanations) darker than Streamlit's 60 % opacity, 3.9:1 on white: 6.8:1 on a projector */
 [data-testid="stCaptionContainer"] { opacity: 0.8; }

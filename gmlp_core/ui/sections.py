@@ -42,7 +42,8 @@ def _chart_config(language: str) -> dict:
 
 def show(figure, key: str) -> None:
     """A Plotly figure across its column, in the interface's language (charts.plotly_chart)."""
-    plotly_chart(figure, key, chart_config(), _chart_words(lang()))
+    language = lang()
+    plotly_chart(figure, key, _chart_config(language), _chart_words(language))
 
 
 def choice_buttons(label: str, key: str, options, default, url: str, format_func) -> object:

@@ -4,16 +4,12 @@ Touches pass through Plotly's drag layer to the page (layout.STYLE), so a thumb 
 zooming; Plotly's hover, which listens on that layer, then never heard a tap, and a phone could not read a cell's
 numbers or the language page's top-5 guesses. A listener on the page, installed once per browser tab, turns a tap
 (a touch that neither moved nor lasted) on a chart into the pointer move Plotly's hover listens for, and a tap
-anywhere else into its end.
+anywhere else into its end. charts.load_chart_code installs it, with the charts' code, at the top of every run.
 """
 
-from __future__ import annotations
-
-import streamlit as st
-
-_JS = """
-export default function () {
-  if (window.__gmlpTapHover) return;  // one listener for the tab: the component renders on every page
+TAP_HOVER_JS = """
+function installTapHover() {
+  if (window.__gmlpTapHover) return;  // one listener for the tab: it is asked for on every run of every page
   window.__gmlpTapHover = true;
   let start = null, shown = null;
   const layerAt = (x, y) => {
@@ -44,10 +40,3 @@ export default function () {
   }, {passive: true, capture: true});
 }
 """
-
-_TAP_HOVER = st.components.v2.component("gmlp_tap_hover", html="<span hidden></span>", js=_JS)
-
-
-def tap_shows_hover() -> None:
-    """Install the page's tap listener (nothing to see; once per browser tab)."""
-    _TAP_HOVER(key="tap_hover")
