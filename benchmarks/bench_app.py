@@ -43,6 +43,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 from streamlit.runtime.scriptrunner import script_cache, script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest, app_test, local_script_runner  # noqa: E402
 
@@ -62,6 +63,21 @@ def one_script_cache() -> None:
     file here), which the server never does. One cache for the process, as the server has it."""
     shared = script_cache.ScriptCache()
     app_test.ScriptCache = local_script_runner.ScriptCache = lambda: shared
+
+
+def navigation_as_the_server() -> None:
+    """The server runs a page inside app.py's st.navigation from the first call to it on (Streamlit's
+    PagesManager.uses_pages_directory turns False for the process). AppTest resets that flag before every run, so
+    with a pages/ folder each run took Streamlit's old pages-folder path: the page file ran on its own, found no frame
+    (gmlp_core/ui/frame.py) and ran app.py again through runpy, compiling it anew (1.5 ms) besides the old path's own
+    page scan. Here the flag stays as the server has it."""
+    init = PagesManager.__init__
+
+    def as_the_server(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = as_the_server
 
 
 PAGES = ["app.py", "pages/1_attention.py", "pages/2_patches.py", "pages/3_spatial-w.py",
@@ -202,6 +218,7 @@ def main() -> None:
         plots.shared_figure = lambda data, layout: go.Figure(data=data, layout=layout)
     if not args.compile_every_run:
         one_script_cache()
+    navigation_as_the_server()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, figure cache "
           f"{'off' if args.no_figure_cache else 'on'}, scripts compiled "
           f"{'on every rerun' if args.compile_every_run else 'once (as the server does)'}")

@@ -4,7 +4,7 @@ import streamlit as st
 
 import gmlp_core.ui  # noqa: F401  first of ours, whole: concurrent first runs (gmlp_core/__init__.py)
 
-from gmlp_core.analysis.language import char_labels, guesses_text
+from gmlp_core.analysis.language import char_labels
 from gmlp_core.lessons.text import EXAMPLE_PROMPTS
 from gmlp_core.models import ARCHS, SPATIAL_W
 from gmlp_core.ui import lm_cache
@@ -64,8 +64,7 @@ if first.text != text:  # the part of the text the models read, when it is not a
 for arch, col in grid(readings, len(readings)):
     col.metric(names[arch], num(readings[arch].mean_surprise, 2), help=tr("lm_mean_help"), delta=None)
 if len(labels) > 1:
-    series = {names[arch]: (r.surprise, guesses_text(models[arch][1].tokenizer, r.top_ids[:-1], r.top_probs[:-1]))
-              for arch, r in readings.items()}
+    series = {names[arch]: (r.surprise, lm_cache.guesses(*files[arch], text)) for arch, r in readings.items()}
     show(surprise_figure(labels, series, tr("lm_surprise_title"), tr("lm_nats"), tr("lm_char"), tr("lm_guesses")),
          "surprise")
     st.caption(tr("lm_surprise_explain"))

@@ -135,8 +135,11 @@ def guesses_text(tokenizer: CharTokenizer, top_ids: torch.Tensor, top_probs: tor
     """(n, k) top next characters -> n strings like "e 31% · a 12% · ..." (labels made visible)."""
     labels = _id_labels(tokenizer)
     unknown = labels[-1]  # the unknown id's label, also for an id past the vocabulary
-    return [" · ".join(f"{labels[i] if 0 <= i < len(labels) else unknown} {p:.0%}" for i, p in zip(ids, probs))
-            for ids, probs in zip(top_ids.tolist(), top_probs.tolist())]
+    # whole percents rounded half to even, as format's ".0%" rounds (a float32 probability times 100 is exact in
+    # float64): one tensor operation instead of a float format per guess (900 of them for three models' 60 characters)
+    percents = (top_probs.double() * 100).round().long().tolist()
+    return [" · ".join(f"{labels[i] if 0 <= i < len(labels) else unknown} {p}%" for i, p in zip(ids, row))
+            for ids, row in zip(top_ids.tolist(), percents)]
 
 
 @functools.lru_cache(maxsize=16)

@@ -24,7 +24,21 @@ from torch import nn
 
 from .gmlp import ACTIVATIONS
 
-_gelu, _linear, _layer_norm = torch._C._nn.gelu, torch._C._nn.linear, torch.layer_norm
+_gelu, _linear, _layer_norm, _addmm = torch._C._nn.gelu, torch._C._nn.linear, torch.layer_norm, torch.addmm
+
+
+def _t(weight: torch.Tensor) -> torch.Tensor:
+    """A linear layer's weight (out, in) as a contiguous (in, out) matrix: a character's row times it (addmm) took
+    20-25 % less time than linear() on the weight as it lies (benchmarks/bench_lm.py). Made once per weight and
+    kept beside it (2 ms for a model's weights, which every generation paid), made again once the weight changes
+    (its version counter: training, a state dict loaded into it); an ordinary tensor, also under inference_mode."""
+    kept = getattr(weight, "_transposed", None)
+    if kept is not None and kept[0] == weight._version:
+        return kept[1]
+    with torch.inference_mode(False), torch.no_grad():
+        transposed = weight.detach().t().contiguous()
+    weight._transposed = (weight._version, transposed)
+    return transposed
 
 
 def _norm(layer: nn.LayerNorm, x: torch.Tensor) -> torch.Tensor:
@@ -59,9 +73,9 @@ class AttentionDecoder:
         self.scale = 1.0 / math.sqrt(d_head)
         self.masks = _future_masks(c.block_size)
         self.embed, self.positions = model.token_embed.weight, model.pos_embed[0]
-        self.layers = [(_norm_args(b.norm1), b.attn.qkv.weight, b.attn.qkv.bias, b.attn.proj.weight, b.attn.proj.bias,
-                        _norm_args(b.norm2), b.mlp[0].weight, b.mlp[0].bias, b.mlp[2].weight, b.mlp[2].bias,
-                        self.cache[i, 0], self.cache[i, 0].transpose(1, 2), self.cache[i, 1])
+        self.layers = [(_norm_args(b.norm1), _t(b.attn.qkv.weight), b.attn.qkv.bias, _t(b.attn.proj.weight),
+                        b.attn.proj.bias, _norm_args(b.norm2), _t(b.mlp[0].weight), b.mlp[0].bias, _t(b.mlp[2].weight),
+                        b.mlp[2].bias, self.cache[i, 0], self.cache[i, 0].transpose(1, 2), self.cache[i, 1])
                        for i, b in enumerate(model.blocks)]
         self.final = _norm_args(model.norm), model.head.weight, model.head.bias
 
@@ -94,13 +108,13 @@ class AttentionDecoder:
         mask, heads = self.masks[m], self.heads
         for (norm1, qkv_w, qkv_b, proj_w, proj_b, norm2, hid_w, hid_b, out_w, out_b,
              keys, keys_t, values) in self.layers:
-            qkv = _linear(_layer_norm(x, *norm1), qkv_w, qkv_b).view(3, heads, 1, -1)
+            qkv = _addmm(qkv_b, _layer_norm(x, *norm1), qkv_w).view(3, heads, 1, -1)
             keys.select(1, m).copy_(qkv[1, :, 0])
             values.select(1, m).copy_(qkv[2, :, 0])
             # (h, 1, d_head) x (h, d_head, block) + the causal row -> softmax -> x (h, block, d_head)
             weights = torch.baddbmm(mask, qkv[0], keys_t, alpha=self.scale).softmax(-1)
-            x = x + _linear(torch.bmm(weights, values).view(1, -1), proj_w, proj_b)
-            x = x + _linear(_gelu(_linear(_layer_norm(x, *norm2), hid_w, hid_b)), out_w, out_b)
+            x = x + _addmm(proj_b, torch.bmm(weights, values).view(1, -1), proj_w)
+            x = x + _addmm(out_b, _gelu(_addmm(hid_b, _layer_norm(x, *norm2), hid_w)), out_w)
         self.length = m + 1
         return self._head(x)[0]
 
@@ -127,12 +141,12 @@ class GMLPDecoder:
         for i, b in enumerate(blocks):
             sgu, attn = b.sgu, b.sgu.attn
             self.layers.append((
-                _norm_args(b.norm), b.proj_in.weight, b.proj_in.bias, _norm_args(sgu.norm),
+                _norm_args(b.norm), _t(b.proj_in.weight), b.proj_in.bias, _norm_args(sgu.norm),
                 self.weights[i].transpose(0, 1),  # (block, h, block): row m is position m's W rows, one per head
                 sgu.bias.t()[:, :, None, None],  # (block, h, 1, 1)
                 self.gates[i], half, None if sgu.act == "none" else ACTIVATIONS[sgu.act],
-                b.proj_out.weight, b.proj_out.bias, b.gelu_after_v,
-                None if attn is None else (attn.qkv.weight, attn.out.weight, attn.out.bias, self.keys[i],
+                _t(b.proj_out.weight), b.proj_out.bias, b.gelu_after_v,
+                None if attn is None else (_t(attn.qkv.weight), _t(attn.out.weight), attn.out.bias, self.keys[i],
                                            self.keys[i].t(), self.values[i])))
         self.final = _norm_args(model.norm), model.head.weight, model.head.bias
 
@@ -173,18 +187,18 @@ class GMLPDecoder:
         for (norm, in_w, in_b, gate_norm, rows, biases, gates, half, act, out_w, out_b, gelu_after,
              attn) in self.layers:
             normed = _layer_norm(x, *norm)
-            z1, z2 = _gelu(_linear(normed, in_w, in_b)).split(half, -1)
+            z1, z2 = _gelu(_addmm(in_b, normed, in_w)).split(half, -1)
             gates.select(1, m).copy_(_layer_norm(z2, *gate_norm).view(self.heads, -1))
             # (h, 1, block) x (h, block, d) + b: position m's W rows against every cached gate input
             gate = torch.baddbmm(biases[m], rows[m][:, None], gates).view(1, half)
             if attn is not None:
                 qkv_w, out_aw, out_ab, keys, keys_t, values = attn
-                q, k, v = _linear(normed, qkv_w).chunk(3, -1)
+                q, k, v = torch.mm(normed, qkv_w).chunk(3, -1)
                 keys[m].copy_(k[0])
                 values[m].copy_(v[0])
                 weights = torch.addmm(mask, q, keys_t, alpha=self.scale).softmax(-1)  # (1, block)
-                gate = gate + _linear(weights @ values, out_aw, out_ab)
-            y = _linear(z1 * (gate if act is None else act(gate)), out_w, out_b)
+                gate = gate + _addmm(out_ab, weights @ values, out_aw)
+            y = _addmm(out_b, z1 * (gate if act is None else act(gate)), out_w)
             x = x + (_gelu(y) if gelu_after else y)
         self.length = m + 1
         return self._head(x)[0]

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 import torch
 
-from ..analysis.language import generate_stream, read_text
+from ..analysis.language import generate_stream, guesses_text, read_text
 from ..models import attention_maps, causal_mask, head_average, spatial_weights
 from .plots import heatmap
 from .checkpoints import cached_checkpoint
@@ -22,6 +22,14 @@ from .checkpoints import cached_checkpoint
 def reading(path: str, modified: float, text: str):
     model, info = cached_checkpoint(path, modified)
     return read_text(model, info.tokenizer, text)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def guesses(path: str, modified: float, text: str) -> list[str]:
+    """The model's top next characters after each character but the last (the surprise chart's hover), made once
+    per text: a rerun that changes a view does not format them again."""
+    read = reading(path, modified, text)
+    return guesses_text(cached_checkpoint(path, modified)[1].tokenizer, read.top_ids[:-1], read.top_probs[:-1])
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

@@ -112,6 +112,29 @@ def test_each_cached_step_gives_the_logits_of_a_full_forward(arch, extra):
             assert torch.allclose(decoder.append(int(ids[end - 1])), model(ids[None, 16:end])[0, -1], atol=1e-5), end
 
 
+@pytest.mark.parametrize("arch, extra", [("attention-lm", {}), ("amlp-lm", dict(attn_dim=8))])
+def test_a_decoder_made_after_the_weights_change_reads_the_new_weights(arch, extra):
+    """The decoders keep each weight's transposed copy beside it; a weight changed in place since (a training step,
+    a state dict loaded into the model) is transposed again, not read from the stale copy."""
+    torch.manual_seed(0)
+    model = build_model(arch, LMConfig(vocab_size=12, block_size=16, d_model=16, depth=2, heads=2, d_ffn=32,
+                                       **extra)).eval()
+    ids = torch.randint(0, 12, (8,))
+    with torch.inference_mode():
+        model.decoder().prefill(ids[:4])  # the copies made
+    with torch.no_grad():
+        for parameter in model.parameters():
+            parameter.add_(torch.randn_like(parameter) * 0.5)
+    with torch.inference_mode():
+        decoder = model.decoder()
+        decoder.prefill(ids[:4])
+        for end in range(5, 9):
+            assert torch.allclose(decoder.append(int(ids[end - 1])), model(ids[None, :end])[0, -1], atol=1e-5), end
+    # and a model's copy outside inference mode is an ordinary tensor: a forward with gradients may use it
+    logits = model.decoder().prefill(ids[:4])
+    assert not logits.is_inference()
+
+
 def test_guesses_name_each_character_visibly_with_its_probability():
     tokenizer = CharTokenizer(" ab\n")
     ids = torch.tensor([[1, 0, 4], [3, 2, 1]])  # 4: the unknown id
