@@ -192,13 +192,14 @@ def test_plotlys_zoom_notice_speaks_vietnamese(app_url, browser_page):
 
 
 def test_a_gallery_pick_shows_its_prediction_on_the_first_screen(app_url, browser_page):
-    """On a projector the prediction stays on screen beside the gallery (it was ~1,650 px down), and no caption
-    runs out of its tile into the next ("airplaneautomobile")."""
+    """On a projector the prediction stays on screen beside the gallery (it was ~1,650 px down), no caption runs
+    out of its tile into the next ("airplaneautomobile"), and the top-5 scale shows 0, 50 and 100 %."""
     context = browser_page.context.browser.new_context(viewport=PROJECTOR)
     page = context.new_page()
     pick_from_gallery(page, app_url, "frog_0002")
     expect(page.get_by_test_id("stCaptionContainer").filter(has_text="frog")).not_to_have_count(0, timeout=30_000)
     metric = page.get_by_test_id("stMetricValue").bounding_box()  # where the screen shows it, as scrolled
+    top5 = next(chart for chart in measure(page) if chart["title"].startswith("Top-5"))
     overflowing = page.locator(".st-key-sample_gallery .tile").evaluate_all("""tiles => tiles.filter(tile =>
         tile.querySelector('span').getBoundingClientRect().right > tile.getBoundingClientRect().right + 0.5)
         .map(tile => tile.textContent)""")  # (a locator: the gallery's tiles are in its shadow root)
@@ -206,6 +207,8 @@ def test_a_gallery_pick_shows_its_prediction_on_the_first_screen(app_url, browse
     context.close()
     assert 0 <= metric["y"] and metric["y"] + metric["height"] <= PROJECTOR["height"]
     assert overflowing == []
+    # the probability scale reads to 100 % (Plotly hid its "100%", which crossed the figure's edge: 0 % and 50 %)
+    assert [t["text"] for t in top5["axes"]["xaxislayer-above"]] == ["0%", "50%", "100%"]
 
 
 def test_a_click_on_a_patch_chooses_the_query_patch_the_link_box_follows_and_a_trip_to_another_page_keeps_it(

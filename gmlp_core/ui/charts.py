@@ -63,6 +63,20 @@ function drawOne() {
   }, (error) => { queue.splice(0).forEach((task) => task(null)); });
 }
 
+function fitted(box, plot) {
+  // A map of square cells (its rows' axis anchored to the columns') in a column narrower than the figure is tall:
+  // Plotly centres the map in its plot area and leaves bands of white above and below it (120-220 px on a phone),
+  // so the figure loses that height. Not in full screen, where the map has the screen to fill.
+  const full = plot._fullLayout;
+  if (document.fullscreenElement === box || !full || !full.yaxis || full.yaxis.scaleanchor !== "x") return;
+  const empty = Math.floor(full._size.h - full.yaxis._length);
+  if (empty > 2) return box._plotly.relayout(plot, {height: full.height - empty});
+}
+
+function drawn(box, plot, spec) {  // the figure at its own height for this width, then fitted to its map
+  return box._plotly.react(plot, spec.data, layoutFor(box, spec), spec.config).then(() => fitted(box, plot));
+}
+
 function layoutFor(box, spec) {
   const layout = {...spec.layout, autosize: true};
   delete layout.width;
@@ -85,15 +99,15 @@ export default function ({ data, parentElement }) {
     full.addEventListener("click", () => {
       if (document.fullscreenElement === box) document.exitFullscreen(); else box.requestFullscreen?.();
     });
-    const redraw = () => box._plotly && box._plotly.react(plot, box._spec.data, layoutFor(box, box._spec),
-                                                           box._spec.config);
+    const redraw = () => box._plotly && drawn(box, plot, box._spec).catch(() => {});
     box.addEventListener("fullscreenchange", redraw);
     let width = 0;
-    new ResizeObserver(() => {  // the column's width changed (the sidebar, a rotated phone, full screen)
-      // (not for a chart leaving the page or hidden: Plotly resizes only a displayed plot)
+    new ResizeObserver(() => {  // the column's width changed (the sidebar, a rotated phone, full screen): drawn
+      // again at the figure's own height, then fitted (not for a chart leaving the page or hidden: Plotly draws
+      // only a displayed plot; a fitted chart's new height is no new width)
       if (box.clientWidth !== width && box._plotly && plot.data && plot.isConnected && plot.offsetParent) {
         width = box.clientWidth;
-        box._plotly.Plots.resize(plot);
+        redraw();
       }
     }).observe(box);
   }
@@ -101,7 +115,7 @@ export default function ({ data, parentElement }) {
     if (box._spec !== spec || !box.isConnected) return;  // a newer figure came, or the chart left the page
     if (!Plotly) { plot.textContent = spec.failed; return; }
     box._plotly = Plotly;
-    Plotly.react(plot, spec.data, layoutFor(box, spec), spec.config);
+    drawn(box, plot, spec).catch(() => {});
   });
 }
 """

@@ -239,9 +239,11 @@ def topk_figure(top: list[tuple[str, float]], title: str = "", value_name: str =
     bars = dict(type="bar", x=values, y=names, orientation="h", text=texts or [f"{p:.1%}" for p in values],
                 textposition="auto", marker=dict(color=["#1f77b4"] + ["#9ecae1"] * (len(top) - 1)),
                 hovertemplate="%{y}: %{x:.2%}<extra></extra>")
+    # 0, 50 and 100 %, with room on the right for half of "100%": Plotly hid that label, which crossed the figure's
+    # edge, and the scale read 0-50 % for bars of 0-100 %
     return figure_of([bars], dict(title=dict(text=title, font=dict(size=14)), height=60 + 36 * len(top), font=FONT,
-                                  margin=dict(l=10, r=10, t=36 if title else 10, b=10),
-                                  xaxis=axis(value_name, range=[0, 1], tickformat=".0%"),
+                                  margin=dict(l=10, r=24, t=36 if title else 10, b=10),
+                                  xaxis=axis(value_name, range=[0, 1], tickformat=".0%", tickvals=[0, 0.5, 1]),
                                   yaxis=dict(autorange="reversed", tickfont=TICK_FONT)))
 
 

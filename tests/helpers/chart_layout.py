@@ -1,6 +1,6 @@
 """What a reader sees of the app's Plotly charts in a browser: clipped titles, tick labels on top of each other,
-small or pale tick text, a chart wider than its column, a colour bar with one number, measured from the rendered
-SVG (Playwright)."""
+small or pale tick text, a chart wider than its column, a colour bar with one number, a map of square cells in a
+plot area taller than it, measured from the rendered SVG (Playwright)."""
 
 from __future__ import annotations
 
@@ -29,13 +29,17 @@ MEASURE_JS = """
     const cells = [...chart.querySelectorAll('g.heatmap-label > text')].filter(t => t.textContent.trim())
       .map(t => ({text: t.textContent, box: box(t.getBoundingClientRect())}));
     const heading = chart.querySelector('.gtitle');
+    // a map of square cells (its rows' axis anchored to the columns'): the plot area's height its map leaves empty
+    const full = chart._fullLayout;
+    const empty = full && full.yaxis && full.yaxis.scaleanchor === 'x' ? full._size.h - full.yaxis._length : 0;
     return {title: heading ? heading.textContent : '', svg: box(svg), frame: box(chart.getBoundingClientRect()),
-            titles, axes, cells};
+            titles, axes, cells, empty};
   })
 """
 
 
 CELL_GAP_PX = 3
+EMPTY_PX = 8  # a square-celled map's plot area left empty above and below it: a phone scrolled past white bands
 
 
 def overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
@@ -72,6 +76,8 @@ def problems(charts: list[dict]) -> list[str]:
         ticks = [t for labels in chart["axes"].values() for t in labels]
         found += [f"{name}: title {t['text']!r} over tick label {k['text']!r}" for t in chart["titles"] for k in ticks
                   if overlap(t["box"], k["box"])]
+        if chart["empty"] > EMPTY_PX:
+            found.append(f"{name}: {chart['empty']:.0f} px of its plot area empty above and below its map")
         cells = chart["cells"]
         # numbers in neighbouring cells at least CELL_GAP_PX apart: touching, "-0.13-0.67" read as one number
         found += [f"{name}: cell number {a['text']!r} against {b['text']!r}"
