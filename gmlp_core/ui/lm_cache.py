@@ -53,7 +53,7 @@ def full_w_figure(path: str, modified: float, layer: int, heads: tuple[int, ...]
     weights = causal_w(path, modified)[layer] if snapshot is None else info.snapshots[snapshot, layer]
     positions = [str(i) for i in range(weights.shape[-1])]
     return heatmap(head_average(weights, list(heads) or None), positions, positions, value_name="W", signed=True,
-                   title=title, height=560, row_title=row_title, col_title=col_title,
+                   title=title, height=700, row_title=row_title, col_title=col_title,
                    hidden=causal_mask(len(positions)), hidden_text=hidden_text)
 
 
