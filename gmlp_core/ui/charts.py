@@ -63,23 +63,34 @@ function drawOne() {
   }, (error) => { queue.splice(0).forEach((task) => task(null)); });
 }
 
-function fitted(box, plot) {
+function fitted(box, plot, spec) {
   // A map of square cells (its rows' axis anchored to the columns') in a column narrower than the figure is tall:
   // Plotly centres the map in its plot area and leaves bands of white above and below it (120-220 px on a phone),
-  // so the figure loses that height. Not in full screen, where the map has the screen to fill.
+  // so the figure loses that height, and the next figure of the same height at this width is drawn at the height
+  // found (a snapshot slider's steps do not jump back to the full height each). Not in full screen, where the map
+  // has the screen to fill.
   const full = plot._fullLayout;
   if (document.fullscreenElement === box || !full || !full.yaxis || full.yaxis.scaleanchor !== "x") return;
+  const own = spec.layout.height;
+  if (full.height < own && full.xaxis._length < full._size.w - 2) {  // the height found is short for this figure
+    box._fit = null;
+    return box._plotly.relayout(plot, {height: own}).then(() => fitted(box, plot, spec));
+  }
   const empty = Math.floor(full._size.h - full.yaxis._length);
-  if (empty > 2) return box._plotly.relayout(plot, {height: full.height - empty});
+  if (empty <= 2) return;
+  box._fit = {width: box.clientWidth, own, height: full.height - empty};
+  return box._plotly.relayout(plot, {height: box._fit.height});
 }
 
-function drawn(box, plot, spec) {  // the figure at its own height for this width, then fitted to its map
-  return box._plotly.react(plot, spec.data, layoutFor(box, spec), spec.config).then(() => fitted(box, plot));
+function drawn(box, plot, spec) {  // the figure at its height for this width, then fitted to its map
+  return box._plotly.react(plot, spec.data, layoutFor(box, spec), spec.config).then(() => fitted(box, plot, spec));
 }
 
 function layoutFor(box, spec) {
   const layout = {...spec.layout, autosize: true};
   delete layout.width;
+  const fit = box._fit;
+  if (fit && fit.width === box.clientWidth && fit.own === spec.layout.height) layout.height = fit.height;
   if (document.fullscreenElement === box) layout.height = window.innerHeight - 32;  // inside its 16-px padding
   return layout;
 }
