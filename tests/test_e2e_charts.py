@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.helpers.chart_layout import measure, problems
+from tests.helpers.chart_layout import fit_problems, measure, problems
 from tests.test_e2e import app_url, browser_page, no_exception, pick_from_gallery  # noqa: F401  its server, browser
 
 pytestmark = pytest.mark.e2e
@@ -38,9 +38,10 @@ def open_view(context, url: str):
 @pytest.mark.parametrize("viewport", [PROJECTOR, PHONE], ids=["projector", "phone"])
 def test_no_chart_title_is_cut_and_no_tick_labels_overlap(app_url, browser_page, viewport):
     """Every page: titles inside their chart, tick labels apart on each axis, at least 12 px, not pale grey, the
-    numbers in the cells apart (the Vietnamese sentence has ten tokens), and every metric's value and name whole
+    numbers in the cells apart (the Vietnamese sentence has ten tokens), every metric's value and name whole
     (Home's model card showed "s16-…", "1,64…" and "16 (…" five to a row on a projector, the language page
-    "aMLP (gMLP + tiny atten…")."""
+    "aMLP (gMLP + tiny atten…"), and every map of square cells fitted to its column: no band of white above and
+    below it that it could lose (120-220 px on a phone before), and no smaller than at its figure's height."""
     touch = viewport is PHONE
     context = browser_page.context.browser.new_context(viewport=viewport, is_mobile=touch, has_touch=touch)
     found = {}
@@ -48,7 +49,7 @@ def test_no_chart_title_is_cut_and_no_tick_labels_overlap(app_url, browser_page,
         page = open_view(context, f"{app_url}/{view}")
         charts = measure(page)
         assert charts, view
-        found[view or "home"] = problems(charts) + metrics_cut(page) + pale_captions(page)
+        found[view or "home"] = problems(charts) + metrics_cut(page) + pale_captions(page) + fit_problems(page)
         page.close()
     context.close()
     assert {view: p for view, p in found.items() if p} == {}

@@ -63,23 +63,45 @@ function drawOne() {
   }, (error) => { queue.splice(0).forEach((task) => task(null)); });
 }
 
-function fitted(box, plot, spec) {
-  // A map of square cells (its rows' axis anchored to the columns') in a column narrower than the figure is tall:
-  // Plotly centres the map in its plot area and leaves bands of white above and below it (120-220 px on a phone),
-  // so the figure loses that height, and the next figure of the same height at this width is drawn at the height
-  // found (a snapshot slider's steps do not jump back to the full height each). Not in full screen, where the map
-  // has the screen to fill.
-  const full = plot._fullLayout;
-  if (document.fullscreenElement === box || !full || !full.yaxis || full.yaxis.scaleanchor !== "x") return;
-  const own = spec.layout.height;
-  if (full.height < own && full.xaxis._length < full._size.w - 2) {  // the height found is short for this figure
-    box._fit = null;
-    return box._plotly.relayout(plot, {height: own}).then(() => fitted(box, plot, spec));
+// A map of square cells (its rows' axis anchored to the columns') in a column narrower than the figure is tall:
+// Plotly centres the map in its plot area and leaves bands of white above and below it (120-220 px on a phone), so
+// the figure gives up that height. Plotly's margins move with the height (a shorter map turns its column labels
+// upright, and the taller top margin shrinks the map further), so a height counts only once drawn with the map as
+// large as at the figure's own height: the whole band away, else the band less some room for the margins (a few
+// draws, the first time only: the next figure of the same height at this width, a snapshot slider's step, is drawn
+// at the height found). Not in full screen, where the map has the screen.
+const square = (plot) => { const f = plot._fullLayout; return f && f.yaxis && f.yaxis.scaleanchor === "x" ? f : null; };
+const side = (full) => Math.min(full.xaxis._length, full.yaxis._length);
+const band = (full) => full._size.h - full.yaxis._length;
+const kept = (full, largest) => side(full) >= 0.96 * largest - 1;  // the same map: Plotly's own ticks move it 4 px
+
+async function fitted(box, plot, spec) {
+  let full = square(plot);
+  if (document.fullscreenElement === box || !full) return;
+  const own = spec.layout.height, width = box.clientWidth, fit = box._fit;
+  // each try drawn, then read; false once a newer figure came (it fits itself)
+  const at = async (height) => {
+    await box._plotly.relayout(plot, {height});
+    full = plot._fullLayout;
+    return box._spec === spec && document.fullscreenElement !== box;
+  };
+  if (fit && full.height === fit.height) {  // drawn at the height found before: kept if the map is as large
+    if (kept(full, fit.side) && band(full) <= 2) return;
+    if (!(await at(own))) return;
   }
-  const empty = Math.floor(full._size.h - full.yaxis._length);
-  if (empty <= 2) return;
-  box._fit = {width: box.clientWidth, own, height: full.height - empty};
-  return box._plotly.relayout(plot, {height: box._fit.height});
+  const largest = side(full);
+  let best = full.height;
+  // the whole band away first; when that shrinks the map, the band less 24, 48 or 96 px left for the margins
+  for (const room of [0, 24, 48, 96]) {
+    if (band(full) <= 2) break;
+    const height = best - Math.floor(band(full)) + room;
+    if (height >= best) break;
+    if (!(await at(height))) return;
+    if (kept(full, largest)) best = height; else if (!(await at(best))) return;
+  }
+  if (full.height !== best && !(await at(best))) return;
+  if (!kept(full, largest)) { box._fit = null; await at(own); return; }  // Plotly settled otherwise: as it was
+  box._fit = best < own ? {width, own, height: best, side: largest} : null;
 }
 
 function drawn(box, plot, spec) {  // the figure at its height for this width, then fitted to its map

@@ -1,6 +1,6 @@
 """What a reader sees of the app's Plotly charts in a browser: clipped titles, tick labels on top of each other,
-small or pale tick text, a chart wider than its column, a colour bar with one number, a map of square cells in a
-plot area taller than it, measured from the rendered SVG (Playwright)."""
+small or pale tick text, a chart wider than its column, a colour bar with one number, measured from the rendered SVG
+(Playwright); and a map of square cells fitted to its column badly (fit_problems)."""
 
 from __future__ import annotations
 
@@ -29,17 +29,13 @@ MEASURE_JS = """
     const cells = [...chart.querySelectorAll('g.heatmap-label > text')].filter(t => t.textContent.trim())
       .map(t => ({text: t.textContent, box: box(t.getBoundingClientRect())}));
     const heading = chart.querySelector('.gtitle');
-    // a map of square cells (its rows' axis anchored to the columns'): the plot area's height its map leaves empty
-    const full = chart._fullLayout;
-    const empty = full && full.yaxis && full.yaxis.scaleanchor === 'x' ? full._size.h - full.yaxis._length : 0;
     return {title: heading ? heading.textContent : '', svg: box(svg), frame: box(chart.getBoundingClientRect()),
-            titles, axes, cells, empty};
+            titles, axes, cells};
   })
 """
 
 
 CELL_GAP_PX = 3
-EMPTY_PX = 8  # a square-celled map's plot area left empty above and below it: a phone scrolled past white bands
 
 
 def overlap(a: dict, b: dict, slack: float = 1.0) -> bool:
@@ -76,8 +72,6 @@ def problems(charts: list[dict]) -> list[str]:
         ticks = [t for labels in chart["axes"].values() for t in labels]
         found += [f"{name}: title {t['text']!r} over tick label {k['text']!r}" for t in chart["titles"] for k in ticks
                   if overlap(t["box"], k["box"])]
-        if chart["empty"] > EMPTY_PX:
-            found.append(f"{name}: {chart['empty']:.0f} px of its plot area empty above and below its map")
         cells = chart["cells"]
         # numbers in neighbouring cells at least CELL_GAP_PX apart: touching, "-0.13-0.67" read as one number
         found += [f"{name}: cell number {a['text']!r} against {b['text']!r}"
@@ -87,3 +81,54 @@ def problems(charts: list[dict]) -> list[str]:
 
 def measure(page) -> list[dict]:
     return page.evaluate(MEASURE_JS)
+
+
+EMPTY_PX = 8  # a square-celled map's plot area left empty above and below it: a phone scrolled past white bands
+
+# Per map of square cells (its rows' axis anchored to the columns'), drawn again at other heights and put back:
+# its height, map side and empty band as the page left them; the side at the figure's own height (as sent); and
+# the shortest height, if any, that leaves it less band and keeps its map (98 % of it): the whole band away, or
+# the band less 24 or 48 px for Plotly's margins, which grow as a map gets shorter.
+FIT_JS = """
+async () => {
+  const out = [];
+  for (const chart of document.querySelectorAll('.js-plotly-plot')) {
+    const full = chart._fullLayout, box = chart.closest('.gmlp-chart');
+    if (!full || !full.yaxis || full.yaxis.scaleanchor !== 'x' || !box || !chart.offsetParent) continue;
+    const read = () => { const f = chart._fullLayout;
+      return {height: f.height, side: Math.min(f.xaxis._length, f.yaxis._length), band: f._size.h - f.yaxis._length}; };
+    const left = read();
+    await window.Plotly.relayout(chart, {height: box._spec.layout.height});
+    const own = read();
+    let cut = null;  // the shortest of these heights that keeps the map, if any is more than EMPTY_PX shorter
+    for (const room of [0, 24, 48]) {
+      const height = left.height - Math.floor(left.band) + room;
+      if (height > left.height - 8) break;
+      await window.Plotly.relayout(chart, {height});
+      const tried = read();
+      if (tried.side >= 0.98 * left.side) { cut = tried; break; }
+    }
+    await window.Plotly.relayout(chart, {height: left.height});
+    const heading = chart.querySelector('.gtitle');
+    out.push({title: heading ? heading.textContent : '', left, own, cut});
+  }
+  return out;
+}
+"""
+
+
+def fit_problems(page) -> list[str]:
+    """The fitted maps' faults: a map smaller than at its figure's own height (Plotly's margins move with the
+    height: a fit that took the whole band away shrank maps by 8-33 %), or a band over EMPTY_PX that the map could
+    lose and keep its size."""
+    found = []
+    for chart in page.evaluate(FIT_JS):
+        name, left, own, cut = chart["title"] or "(untitled chart)", chart["left"], chart["own"], chart["cut"]
+        # (Plotly draws one map 4 px apart at nearby heights, with one tick more or less: the page's fit keeps a
+        # map within 4 %; here a map 5 % smaller is shrunk, and a band is one to lose if the map keeps 98 % without)
+        if left["side"] < 0.95 * own["side"] - 1:
+            found.append(f"{name}: map {left['side']:.0f} px across, {own['side']:.0f} px at its figure's height")
+        if left["band"] > EMPTY_PX and cut is not None:
+            found.append(f"{name}: {left['band']:.0f} px of its plot area empty above and below its map; at "
+                         f"{cut['height']:.0f} px instead of {left['height']:.0f} its map keeps its size")
+    return found
