@@ -13,7 +13,8 @@ pytestmark = pytest.mark.e2e
 PROJECTOR = {"width": 1024, "height": 768}
 PHONE = {"width": 390, "height": 844}
 VIEWS = ["", "attention", "attention?variant=causal", "attention?variant=multi", "attention?variant=position",
-         "attention?lang=vi", "attention?variant=position&lang=vi",  # a 10-token sentence in half-width maps "patches", "spatial-w", "spatial-w?checkpoint=s64.safetensors", "language-models",
+         "attention?lang=vi", "attention?variant=position&lang=vi",  # a 10-token sentence in half-width maps
+         "patches", "spatial-w", "spatial-w?checkpoint=s64.safetensors", "language-models",
          *[f"spatial-w?w_view={view}" for view in ("kernel", "picture")],  # small multiples (the others: heads')
          "spatial-w?checkpoint=s64.safetensors&w_view=picture"]
 
