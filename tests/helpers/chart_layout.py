@@ -103,7 +103,7 @@ async () => {
     let cut = null;  // the shortest of these heights that keeps the map, if any is more than EMPTY_PX shorter
     for (const room of [0, 24, 48]) {
       const height = left.height - Math.floor(left.band) + room;
-      if (height > left.height - 8) break;
+      if (height > left.height - %(empty)d) break;
       await window.Plotly.relayout(chart, {height});
       const tried = read();
       if (tried.side >= 0.98 * left.side) { cut = tried; break; }
@@ -114,7 +114,7 @@ async () => {
   }
   return out;
 }
-"""
+""" % {"empty": EMPTY_PX}
 
 
 def fit_problems(page) -> list[str]:
